@@ -1,0 +1,50 @@
+"""kilde: who said what, to whom, according to whom, in Norwegian news."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+
+__version__ = "0.1.0"
+
+MAX_TEXT_CHARS = 2_000_000
+"""Longest text analysed in one call; longer input is rejected, not truncated."""
+
+
+class KildeError(ValueError):
+    """Input that kilde cannot analyse; the message is one line meant for the user."""
+
+
+def load(language: str = "nb") -> Language:
+    """The spaCy pipeline for ``nb`` (Bokmål) or ``nn`` (Nynorsk), with every kilde stage."""
+    from kilde.pipeline import load as load_pipeline
+
+    try:
+        return load_pipeline(language)
+    except ValueError as error:
+        raise KildeError(str(error)) from None
+
+
+def analyze(text: str, language: str | None = None, doc_id: str | None = None) -> dict[str, Any]:
+    """Analyse one article and return its ``kilde/1`` object.
+
+    ``language`` is ``nb``, ``nn``, or ``None``/``"auto"`` to detect it from the text.
+    """
+    from kilde.language import detect_language
+    from kilde.output import doc_to_kilde
+
+    if not isinstance(text, str):
+        raise KildeError(f"text must be a string, not {type(text).__name__}")
+    if not text.strip():
+        raise KildeError("the text is empty")
+    if len(text) > MAX_TEXT_CHARS:
+        raise KildeError(f"the text is {len(text):,} characters; kilde analyses at most {MAX_TEXT_CHARS:,}")
+    if language in (None, "auto"):
+        language = detect_language(text)
+    doc = load(language)(text)
+    doc._.kilde_language = language
+    return doc_to_kilde(doc, doc_id)
+
+
+__all__ = ["KildeError", "__version__", "analyze", "load"]

@@ -1,0 +1,98 @@
+"""Language data (cue verbs, titles, hedges, …) read from ``kilde/lang/<code>/*.txt``.
+
+Each file holds one entry per line; ``#`` starts a comment. Entries are
+lower case unless the file says otherwise. Keeping the words in data files
+lets linguists extend Bokmål and Nynorsk without touching code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("nb", "nn")
+
+
+def _read_entries(language: str, name: str) -> tuple[str, ...]:
+    """Entries of ``lang/<language>/<name>.txt`` followed by those of ``lang/common/<name>.txt``."""
+    entries: list[str] = []
+    for folder in (language, "common"):
+        path = resources.files("kilde") / "lang" / folder / f"{name}.txt"
+        if not path.is_file():
+            continue
+        for raw in path.read_text(encoding="utf-8").splitlines():
+            line = "" if raw.lstrip().startswith("#") else raw.split(" #", 1)[0].strip()
+            if line:
+                entries.append(line)
+    return tuple(entries)
+
+
+def _pairs(entries: tuple[str, ...]) -> dict[str, str]:
+    """Entries of the form ``word<whitespace>value``."""
+    out: dict[str, str] = {}
+    for entry in entries:
+        word, _, value = entry.rpartition(" ")
+        if word:
+            out[word.strip().lower()] = value.strip()
+    return out
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists for one language."""
+
+    language: str
+    speech_verbs: frozenset[str]
+    """Verbs and multiword cues that frame direct or indirect speech (``sier``, ``legger til``)."""
+    direct_only_verbs: frozenset[str]
+    """Manner-of-speaking verbs that tag direct quotes only (``flirer``, ``sukker``)."""
+    according_to: frozenset[str]
+    """Prepositional cues (``ifølge``, ``ifølgje``)."""
+    pronouns: dict[str, str]
+    """Personal pronoun -> gender or number: ``m``, ``f``, ``pl`` or ``n``."""
+    titles: frozenset[str]
+    """Role nouns in their indefinite form (``statsminister``, ``operasjonsleder``)."""
+    media: frozenset[str]
+    """News outlets and agencies, as written (``NTB``, ``Reuters``)."""
+    document_nouns: frozenset[str]
+    """Nouns for documents and records that can be cited (``rapport``, ``melding``)."""
+    organization_nouns: frozenset[str]
+    """Nouns for institutions that speak as one (``politiet``, ``regjeringen``)."""
+    anonymous: frozenset[str]
+    """Anonymous sources (``kilder``, ``en kilde``)."""
+    hedges: tuple[str, ...]
+    """Hedge phrases; ``*`` is a participle slot (``skal ha *``)."""
+    boilerplate_patterns: tuple[str, ...]
+    """Regular expressions for boilerplate lines."""
+    gendered_nouns: dict[str, str]
+    """Nouns that show a person's gender (``mor f``, ``far m``)."""
+
+    @classmethod
+    def load(cls, language: str) -> Lexicon:
+        return _load(language)
+
+
+@cache
+def _load(language: str) -> Lexicon:
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+
+    def words(name: str) -> frozenset[str]:
+        return frozenset(e.lower() for e in _read_entries(language, name))
+
+    return Lexicon(
+        language=language,
+        speech_verbs=words("speech_verbs"),
+        direct_only_verbs=words("direct_only_verbs"),
+        according_to=words("according_to"),
+        pronouns=_pairs(_read_entries(language, "pronouns")),
+        titles=words("titles"),
+        media=frozenset(_read_entries(language, "media")),
+        document_nouns=words("document_nouns"),
+        organization_nouns=words("organization_nouns"),
+        anonymous=words("anonymous"),
+        hedges=tuple(e.lower() for e in _read_entries(language, "hedges")),
+        boilerplate_patterns=_read_entries(language, "boilerplate"),
+        gendered_nouns=_pairs(_read_entries(language, "gendered_nouns")),
+    )

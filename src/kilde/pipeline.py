@@ -1,0 +1,47 @@
+"""Build kilde's spaCy pipelines and pick the language of a text."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from kilde.lexicon import SUPPORTED_LANGUAGES
+from kilde.types import register_extensions
+
+# Importing the stage modules registers their factories with spaCy.
+from . import attribution, boilerplate, coref, hedges, provenance, quotes, segmentation  # noqa: F401
+from .lang import nynorsk  # noqa: F401
+
+STAGES: tuple[str, ...] = (
+    "kilde_boilerplate",
+    "kilde_quotes",
+    "kilde_attribution",
+    "kilde_coref",
+    "kilde_hedges",
+    "kilde_provenance",
+)
+
+MODELS_DIR = Path(__file__).parent / "models"
+
+
+def build_pipeline(language: str) -> Language:
+    """A new pipeline for ``language``: the trained model when one is packaged, else a blank one."""
+    if language not in SUPPORTED_LANGUAGES:
+        raise ValueError(f"unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
+    register_extensions()
+    model_path = MODELS_DIR / language
+    nlp = spacy.load(model_path) if (model_path / "config.cfg").is_file() else spacy.blank(language)
+    if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("kilde_sentencizer", first=True)
+    for stage in STAGES:
+        nlp.add_pipe(stage)
+    return nlp
+
+
+@cache
+def load(language: str = "nb") -> Language:
+    """The shared pipeline for ``language`` (``nb`` or ``nn``), built once per process."""
+    return build_pipeline(language)

@@ -1,0 +1,52 @@
+"""Sentence and paragraph boundaries for pipelines without a parser.
+
+News text keeps paragraphs on their own lines, so every line break starts a
+sentence; inside a line a sentence ends at ``.``, ``!`` or ``?`` (optionally
+followed by a closing quote mark) before a token that opens a new sentence.
+Abbreviations stay one token thanks to the Norwegian tokenizer exceptions.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+SENTENCE_END = frozenset(".!?")
+CLOSING_MARKS = frozenset("»\"”)")
+OPENING_MARKS = frozenset("«\"“–—-(")
+
+
+class ParagraphSentencizer:
+    """Sets ``is_sent_start`` on every token unless a parser already did."""
+
+    def __init__(self, name: str = "kilde_sentencizer") -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc.has_annotation("SENT_START"):
+            return doc
+        after_break = True
+        after_end = False
+        for token in doc:
+            if token.is_space and "\n" in token.text:
+                token.is_sent_start = token.i == 0
+                after_break = True
+                after_end = False
+                continue
+            if after_break:
+                token.is_sent_start = True
+            elif after_end and (token.is_title or token.is_digit or token.text[:1] in OPENING_MARKS):
+                token.is_sent_start = True
+            else:
+                token.is_sent_start = token.i == 0
+            after_break = False
+            if token.text in SENTENCE_END:
+                after_end = True
+            elif not (after_end and token.text in CLOSING_MARKS):
+                after_end = False
+        return doc
+
+
+@Language.factory("kilde_sentencizer")
+def make_sentencizer(nlp: Language, name: str) -> ParagraphSentencizer:
+    return ParagraphSentencizer(name)
