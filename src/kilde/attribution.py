@@ -1,22 +1,526 @@
-"""TODO"""
+"""Attribution: speakers, cues and addressees, and indirect and mixed quotes.
+
+Rules over the text of each paragraph, in the order a Norwegian news writer uses
+them:
+
+* inverted tags after a quote: ``«…», sier X til Y.`` / ``…, skriver Reuters.``
+* fronted speakers: ``X sier (til Y) at …``, ``X sier: «…»``
+* inverted speakers after a fronted adverbial: ``I kronikken hevder X at …``
+* ``ifølge X`` before, inside or after the claim
+* ``Det sier X til NRK.`` after a quote, and headlines of the form ``X: …``
+
+Noun-phrase edges come from function-word lists per language; when a parser
+is in the pipeline its subject and complement arcs take precedence (see
+:func:`_subject_from_parse`).
+"""
 
 from __future__ import annotations
 
+import bisect
+import re
+from dataclasses import dataclass, field
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
+from kilde.text import Paragraph, char_span, paragraphs, quote_pairs, sentences, trim, words
+from kilde.types import Quote, doc_quotes
+
+ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
+CLAUSE_BREAK = re.compile(r",\s+(?:og|men|mens|da|då|etter|før|når|der|som|fordi|samtidig)\b|\s+og\s+(?=legger|legg)")
+# "Det sier X": the speaker is named after the cue, the content came before.
+ANAPHORIC_OPENERS = frozenset({"det", "dette", "slik", "så", "sånn"})
+HEADLINE_SOURCE = re.compile(r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$")
+MAX_SUBJECT_WORDS = 16
+MAX_MENTION_WORDS = 18
+NON_SPEAKERS = frozenset({"det", "dette", "seg", "man", "jeg", "eg", "vi", "me", "du", "dere", "dykk", "en", "ein"})
+TRAILING_TIME = re.compile(
+    r"(?:\s+(?:i\s+dag|i\s+går|i\s+kveld|i\s+morgen|nå|no|torsdag|mandag|tirsdag|tysdag|onsdag|fredag"
+    r"|lørdag|laurdag|søndag|måndag|videre|vidare|også|òg|dessuten|etterpå|senere|seinare))+$",
+    re.IGNORECASE,
+)
 
 
+@dataclass
+class Tag:
+    """What follows a cue: who speaks and to whom."""
+
+    speaker: tuple[int, int] | None
+    addressee: tuple[int, int] | None
+
+
+@dataclass
 class AttributionFinder:
-    def __init__(self, lexicon: Lexicon, name: str = "kilde_attribution") -> None:
-        self.name = name
-        self.lexicon = lexicon
+    """Component ``kilde_attribution``."""
 
+    cues: CueMatcher
+    lexicon: Lexicon
+    name: str = "kilde_attribution"
+    finite: frozenset[str] = field(init=False)
+    openers: frozenset[str] = field(init=False)
+    clause_words: frozenset[str] = field(init=False)
+    adverbs: frozenset[str] = field(init=False)
+    role_words: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.finite = self.lexicon.words_of_class("finite")
+        self.openers = self.lexicon.words_of_class("opener")
+        self.clause_words = self.lexicon.words_of_class("clause") | frozenset(self.lexicon.pronouns)
+        self.adverbs = self.lexicon.words_of_class("adverb")
+        lex = self.lexicon
+        self.role_words = (
+            lex.titles | lex.organization_nouns | lex.document_nouns | frozenset(lex.gendered_nouns) | lex.anonymous
+        )
+
+    # ------------------------------------------------------------------ driver
     def __call__(self, doc: Doc) -> Doc:
+        quotes = doc_quotes(doc)
+        text = doc.text
+        paras = paragraphs(doc)
+        starts = [p.start for p in paras]
+
+        def paragraph_of(position: int) -> Paragraph | None:
+            i = bisect.bisect_right(starts, position) - 1
+            return paras[i] if i >= 0 and position <= paras[i].end else None
+
+        direct = [q for q in quotes if q.type == "direct"]
+        used_cues: set[int] = set()
+        for quote in direct:
+            para = paragraph_of(quote.start_char)
+            if para is None:
+                continue
+            if quote.cue is not None:
+                used_cues.add(quote.cue.start_char)
+                if quote.speaker is None:
+                    # In "«A», sier han, «B»" the tag ends where the second part begins.
+                    limit = quote.content[1].start_char if len(quote.content) > 1 else para.end
+                    tag = self._tag_after(text, quote.cue.end_char, limit)
+                    quote.speaker = _span(doc, tag.speaker)
+                    quote.addressee = quote.addressee or _span(doc, tag.addressee)
+            elif not quote.heading:
+                used = self._frame_for_untagged(doc, quote, para, paras)
+                if used is not None:
+                    used_cues.add(used)
+
+        occupied = [(q.start_char, q.end_char) for q in direct]
+        cues = [c for c in self.cues(doc) if c.start_char not in used_cues]
+        for para in paras:
+            if para.dash_body_start is None or not any(s <= para.start < e or para.start <= s < para.end for s, e in occupied):
+                self._headline_source(doc, para, quotes)
+            for start, end in sentences(text, para.start, para.end):
+                in_sentence = [
+                    c for c in cues if start <= c.start_char < end and not _inside(c.start_char, occupied)
+                ]
+                if in_sentence:
+                    self._indirect(doc, para, paras, start, end, in_sentence, quotes, occupied)
         return doc
+
+    # ------------------------------------------------------------ direct quotes
+    def _tag_after(self, text: str, cue_end: int, limit: int) -> Tag:
+        """Speaker and addressee in ``, sier X til Y.`` after the cue."""
+        sentence_end = _sentence_end_after(text, cue_end, limit)
+        segment_start = cue_end
+        while segment_start < sentence_end and text[segment_start] in " \t":
+            segment_start += 1
+        segment = text[segment_start:sentence_end]
+        colon = segment.find(":")
+        if colon >= 0:
+            segment = segment[:colon]
+        brk = CLAUSE_BREAK.search(segment)
+        if brk:
+            segment = segment[: brk.start()]
+        addressee = None
+        marker = ADDRESSEE_MARKER.search(" " + segment)
+        if marker:
+            mention_text = segment[: max(marker.start() - 1, 0)]
+            addr_start = segment_start + marker.end() - 1
+            addr_text = segment[marker.end() - 1 :]
+            addr_end = addr_start + len(re.split(r",|\s(?:etter|før|da|når|om|i forbindelse)\s", addr_text)[0])
+            addressee = trim(text, addr_start, addr_end)
+        else:
+            mention_text = segment
+        mention = self._mention(text, segment_start, segment_start + len(mention_text))
+        return Tag(mention, addressee if addressee and addressee[0] < addressee[1] else None)
+
+    def _mention(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """Tidy a speaker phrase: a pronoun alone, no trailing adverbs, no clause."""
+        start, end = trim(text, start, end)
+        if start >= end:
+            return None
+        phrase = text[start:end]
+        first = phrase.split()[0].lower()
+        if first in self.lexicon.pronouns:
+            return start, start + len(phrase.split()[0])
+        if first in NON_SPEAKERS:
+            return None
+        time = TRAILING_TIME.search(phrase)
+        if time:
+            end = start + time.start()
+        if len(words(text[start:end])) > MAX_MENTION_WORDS:
+            return None
+        return trim(text, start, end)
+
+    def _frame_for_untagged(
+        self, doc: Doc, quote: Quote, para: Paragraph, paras: list[Paragraph]
+    ) -> int | None:
+        """Speaker for a direct quote with no inverted tag; returns the start of the cue it used."""
+        text = doc.text
+        open_at = quote.start_char
+        # 1. A colon frame before the quote, in its paragraph or ending the one before.
+        before = text[para.start : open_at].rstrip(" «“\"–—-")
+        frame_range: tuple[int, int] | None = None
+        if before.endswith(":"):
+            sents = sentences(text, para.start, para.start + len(before))
+            frame_range = sents[-1] if sents else None
+        elif para.dash_body_start is not None and para.index > 0:
+            previous = paras[para.index - 1]
+            if previous.text.rstrip().endswith(":"):
+                sents = sentences(text, previous.start, previous.end)
+                frame_range = sents[-1] if sents else None
+        if frame_range is not None:
+            frame_cues = [
+                c for c in self.cues(doc) if frame_range[0] <= c.start_char < frame_range[1] and c.label_ != ACCORDING
+            ]
+            if frame_cues:
+                cue = frame_cues[0]
+                subject = self._subject_before(doc, frame_range[0], cue) or self._subject_after(text, cue, frame_range[1])
+                quote.cue = cue
+                quote.speaker = _span(doc, subject)
+                quote.addressee = _span(doc, self._addressee_after(text, cue, frame_range[1]))
+                return cue.start_char
+        # 2. "Det sier X til NRK." right after the quote.
+        after = _next_sentence(text, quote.end_char, para, paras)
+        if after is not None:
+            cue = self._anaphoric_cue(doc, after)
+            if cue is not None:
+                tag = self._tag_after(text, cue.end_char, after[1])
+                quote.cue = cue
+                quote.speaker = _span(doc, tag.speaker)
+                quote.addressee = _span(doc, tag.addressee)
+                return cue.start_char
+        return None
+
+    def _anaphoric_cue(self, doc: Doc, sentence: tuple[int, int]) -> Span | None:
+        """The cue of a sentence like ``Det sier X.`` / ``Det opplyser politiet til NTB.``."""
+        text = doc.text
+        first = re.match(r"\s*(\w+)\s+", text[sentence[0] : sentence[1]])
+        if first is None or first.group(1).lower() not in ANAPHORIC_OPENERS:
+            return None
+        position = sentence[0] + first.end()
+        for cue in self.cues(doc):
+            if cue.start_char == position and cue.label_ != ACCORDING:
+                return cue
+        return None
+
+    # --------------------------------------------------------- indirect quotes
+    def _indirect(
+        self,
+        doc: Doc,
+        para: Paragraph,
+        paras: list[Paragraph],
+        start: int,
+        end: int,
+        cues: list[Span],
+        quotes: list[Quote],
+        occupied: list[tuple[int, int]],
+    ) -> None:
+        text = doc.text
+        content_end = _strip_end(text, start, end)
+        clause_start = start
+        previous: Quote | None = None
+        for cue in cues:
+            if cue.label_ == DIRECT_ONLY:
+                continue
+            if previous is not None:
+                boundary = _clause_boundary(text, previous.content[-1].start_char, cue.start_char)
+                if boundary is not None:
+                    _truncate(doc, previous, boundary)
+                    clause_start = boundary
+            quote = (
+                self._according(doc, cue, clause_start, content_end)
+                if cue.label_ == ACCORDING
+                else self._speech(doc, para, paras, cue, clause_start, content_end)
+            )
+            if quote is None or any(s < quote.end_char and quote.start_char < e for s, e in occupied):
+                continue  # content that is a direct quote already
+            if any(True for _ in quote_pairs(text[quote.start_char : quote.end_char])):
+                quote.type = "mixed"
+            quotes.append(quote)
+            previous = quote
+
+    def _according(self, doc: Doc, cue: Span, start: int, end: int) -> Quote | None:
+        """``Ifølge X er …``, ``…, ifølge X.`` and ``… er ifølge X …``."""
+        text = doc.text
+        source = self._noun_phrase(text, cue.end_char, end)
+        if source is None:
+            return None
+        before = text[start : cue.start_char]
+        if not before.strip():
+            content = (source[1], end)
+        elif before.rstrip().endswith(","):
+            content = (start, len(before.rstrip()) - 1 + start)
+        else:
+            content = (start, end)
+        content_span = char_span(doc, *content)
+        if content_span is None or len(words(content_span.text)) < 2:
+            return None
+        return Quote("indirect", [content_span], cue=cue, speaker=_span(doc, source))
+
+    def _speech(
+        self, doc: Doc, para: Paragraph, paras: list[Paragraph], cue: Span, start: int, end: int
+    ) -> Quote | None:
+        text = doc.text
+        before = text[start : cue.start_char]
+        # 1. "…, sier X." — the content comes first, the tag closes the sentence.
+        if before.rstrip().endswith(",") and len(words(before)) >= 3:
+            tag = self._tag_after(text, cue.end_char, end + 1)
+            if tag.speaker is not None and self._plausible_speaker(text[tag.speaker[0] : tag.speaker[1]]):
+                content_end = start + len(before.rstrip()) - 1
+                according = re.search(r",\s+(?:ifølge|ifølgje|i følge)\s", text[start:content_end], re.IGNORECASE)
+                if according:
+                    content_end = start + according.start()
+                content = char_span(doc, start, content_end)
+                if content is None:
+                    return None
+                return Quote(
+                    "indirect", [content], cue=cue, speaker=_span(doc, tag.speaker), addressee=_span(doc, tag.addressee)
+                )
+            return None
+        # 2. "Det opplyser X." — the claim is the sentence before.
+        anaphoric = self._anaphoric_cue(doc, (start, end))
+        if anaphoric is not None and anaphoric.start_char == cue.start_char:
+            previous = _previous_sentence(text, start, para, paras)
+            if previous is None:
+                return None
+            tag = self._tag_after(text, cue.end_char, end + 1)
+            content = char_span(doc, previous[0], _strip_end(text, *previous))
+            if content is None or tag.speaker is None:
+                return None
+            return Quote(
+                "indirect", [content], cue=cue, speaker=_span(doc, tag.speaker), addressee=_span(doc, tag.addressee)
+            )
+        # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …".
+        subject = self._subject_before(doc, start, cue)
+        after_subject = cue.end_char
+        if subject is None:
+            subject = self._subject_after(text, cue, end)
+            if subject is None:
+                return None
+            after_subject = subject[1]
+        complement = self._complement(text, after_subject, end, require_at=subject[0] > cue.start_char)
+        if complement is None:
+            return None
+        content = char_span(doc, complement, end)
+        if content is None or len(words(content.text)) < 2:
+            return None
+        return Quote(
+            "indirect",
+            [content],
+            cue=cue,
+            speaker=_span(doc, subject),
+            addressee=_span(doc, self._addressee_after(text, cue, complement)),
+        )
+
+    # ---------------------------------------------------------- noun phrases
+    def _subject_before(self, doc: Doc, start: int, cue: Span) -> tuple[int, int] | None:
+        """The subject in front of the cue: ``Statsministeren sier …``."""
+        parsed = _subject_from_parse(cue)
+        if parsed is not None:
+            return parsed
+        text = doc.text
+        segment = text[start : cue.start_char]
+        lead = re.match(r"\s*(?:(?:Men|Og|Så|Men også)\s+)?", segment)
+        offset = start + (lead.end() if lead else 0)
+        phrase = text[offset : cue.start_char].strip()
+        if not phrase or phrase.endswith((",", ":")):
+            return None
+        tokens = phrase.split()
+        if len(tokens) > MAX_SUBJECT_WORDS or tokens[0].lower() in self.openers:
+            return None
+        if any(t.lower() in self.finite for t in tokens) or any(t.lower() in ("at", "som") for t in tokens[1:]):
+            return None
+        if not self._plausible_speaker(phrase):
+            return None
+        return trim(text, offset, offset + len(phrase))
+
+    def _subject_after(self, text: str, cue: Span, end: int) -> tuple[int, int] | None:
+        """The subject after the cue when an adverbial was fronted: ``I går sa X at …``."""
+        phrase = self._noun_phrase(text, cue.end_char, end)
+        if phrase is None or not self._plausible_speaker(text[phrase[0] : phrase[1]]):
+            return None
+        return self._mention(text, *phrase)
+
+    def _noun_phrase(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        """Words from ``start`` up to a finite verb, a complementiser, a cue or punctuation."""
+        position = start
+        last_end = start
+        count = 0
+        for match in re.finditer(r"[^\s,.;:!?()«»\"“”]+|[,.;:!?()«»\"“”]", text[start:end]):
+            token = match.group()
+            lower = token.lower()
+            if token in ",.;:!?«»\"“”" or lower in self.finite or lower in ("at", "om", "til", "overfor", "som"):
+                break
+            if lower in self.lexicon.speech_verbs or lower in self.adverbs and count:
+                break
+            if token in "()":
+                last_end = start + match.end()
+                continue
+            count += 1
+            if count > MAX_MENTION_WORDS:
+                return None
+            last_end = start + match.end()
+            position = last_end
+        del position
+        if last_end == start:
+            return None
+        return trim(text, start, last_end)
+
+    def _complement(self, text: str, position: int, end: int, require_at: bool) -> int | None:
+        """Start of the reported clause after the cue (and any addressee), without ``at``/``om``."""
+        rest = text[position:end]
+        match = re.match(
+            r"\s*(?:(?:\w+)\s+){0,1}?(?:(?:til|overfor)\s+[^,.:;]*?\s+)?(?P<comp>at|om)\s+(?=\S)", rest
+        )
+        if match:
+            between = rest[: match.start("comp")].split()
+            if all(w.lower() in self.adverbs or w.lower() in ("til", "overfor") or w[:1].isupper() or True for w in between):
+                return position + match.end()
+        stripped = rest.lstrip()
+        if require_at or not stripped:
+            return None
+        first = stripped.split()[0].lower().strip(",")
+        if first in self.adverbs:
+            stripped = stripped[len(first) :].lstrip()
+            first = stripped.split()[0].lower().strip(",") if stripped else ""
+        if (first in self.clause_words or stripped[:1].isupper()) and len(words(stripped)) >= 4:
+            return end - len(stripped) - (len(text[position:end]) - len(rest))
+        return None
+
+    def _addressee_after(self, text: str, cue: Span, limit: int) -> tuple[int, int] | None:
+        match = re.match(r"(?:\s+\w+){0,2}?\s+(?:til|overfor)\s+([^,.:;]+?)(?=\s+(?:at|om)\s|[,.:;]|$)", text[cue.end_char : limit])
+        if not match:
+            return None
+        return trim(text, cue.end_char + match.start(1), cue.end_char + match.end(1))
+
+    def _plausible_speaker(self, phrase: str) -> bool:
+        tokens = phrase.split()
+        if not tokens:
+            return False
+        first = tokens[0].lower().strip("(")
+        if first in NON_SPEAKERS:
+            return False
+        if first in self.lexicon.pronouns:
+            return len(tokens) == 1 or tokens[1].lower() in self.adverbs
+        return any(t[:1].isupper() or t[:1].isdigit() for t in tokens) or any(
+            self._is_role_word(t) for t in tokens
+        )
+
+    def _is_role_word(self, token: str) -> bool:
+        word = token.lower().strip(",.")
+        for stem in (word, word[:-2], word[:-1], word[:-3]):
+            if stem and any(stem.endswith(t) for t in self.role_words):
+                return True
+        return False
+
+    # ------------------------------------------------------------- headlines
+    def _headline_source(self, doc: Doc, para: Paragraph, quotes: list[Quote]) -> None:
+        """``Politiet: Ingen er skadet`` — a headline that names its source before a colon."""
+        line = para.text.strip()
+        if len(words(line)) > 14 or line.endswith((".", ":")) or para.dash_body_start is not None:
+            return
+        match = HEADLINE_SOURCE.match(line)
+        if match is None or match.group("source").isupper() and len(match.group("source")) > 5:
+            return
+        offset = para.start + (len(para.text) - len(para.text.lstrip()))
+        claim = match.group("claim")
+        if claim[:1] in "–—-":
+            return  # "X: – sitat" is a direct quote heading, found by the quotes stage
+        content = char_span(doc, offset + match.start("claim"), offset + match.end("claim"))
+        source = char_span(doc, offset + match.start("source"), offset + match.end("source"))
+        if content is None or source is None:
+            return
+        kind = "mixed" if any(True for _ in quote_pairs(claim)) else "indirect"
+        quotes.append(Quote(kind, [content], speaker=source, heading=True))
+
+
+# ---------------------------------------------------------------- helpers
+def _span(doc: Doc, bounds: tuple[int, int] | None) -> Span | None:
+    return char_span(doc, *bounds) if bounds else None
+
+
+def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in ranges)
+
+
+def _strip_end(text: str, start: int, end: int) -> int:
+    return trim(text, start, end, " \t.!?…")[1]
+
+
+def _sentence_end_after(text: str, position: int, limit: int) -> int:
+    for start, end in sentences(text, position, limit):
+        if end > position:
+            return _strip_end(text, start, end)
+    return limit
+
+
+def _next_sentence(text: str, position: int, para: Paragraph, paras: list[Paragraph]) -> tuple[int, int] | None:
+    rest = text[position : para.end].lstrip(" »”\".,")
+    if rest.strip():
+        start = para.end - len(rest)
+        found = sentences(text, start, para.end)
+        return found[0] if found else None
+    if para.index + 1 < len(paras):
+        following = paras[para.index + 1]
+        found = sentences(text, following.start, following.end)
+        return found[0] if found else None
+    return None
+
+
+def _previous_sentence(text: str, position: int, para: Paragraph, paras: list[Paragraph]) -> tuple[int, int] | None:
+    inside = [s for s in sentences(text, para.start, para.end) if s[1] <= position]
+    if inside:
+        return inside[-1]
+    if para.index > 0:
+        previous = paras[para.index - 1]
+        found = sentences(text, previous.start, previous.end)
+        return found[-1] if found else None
+    return None
+
+
+def _clause_boundary(text: str, start: int, cue_start: int) -> int | None:
+    """Where a second attribution in the same sentence begins: ``…, men hun understreket at``."""
+    segment = text[start:cue_start]
+    match = None
+    for match in re.finditer(r",\s+(?:men|og|mens)\s+|\s+(?:men|mens)\s+", segment):
+        pass
+    if match is None or len(words(segment[match.end() :])) > 6:
+        return None
+    return start + match.start()
+
+
+def _truncate(doc: Doc, quote: Quote, end: int) -> None:
+    last = quote.content[-1]
+    shorter = char_span(doc, last.start_char, end)
+    if shorter is not None:
+        quote.content[-1] = shorter
+
+
+def _subject_from_parse(cue: Span) -> tuple[int, int] | None:
+    """The cue verb's nominal subject, when a dependency parser has run."""
+    doc = cue.doc
+    if not doc.has_annotation("DEP"):
+        return None
+    for token in cue:
+        for child in token.children:
+            if child.dep_ in ("nsubj", "SUBJ"):
+                subtree = list(child.subtree)
+                return subtree[0].idx, subtree[-1].idx + len(subtree[-1])
+    return None
 
 
 @Language.factory("kilde_attribution")
 def make_attribution(nlp: Language, name: str) -> AttributionFinder:
-    return AttributionFinder(Lexicon.load(nlp.lang), name)
+    lexicon = Lexicon.load(nlp.lang)
+    return AttributionFinder(CueMatcher(nlp.vocab, lexicon), lexicon, name)

@@ -67,6 +67,13 @@ class Lexicon:
     """Regular expressions for boilerplate lines."""
     gendered_nouns: dict[str, str]
     """Nouns that show a person's gender (``mor f``, ``far m``)."""
+    first_names: dict[str, str]
+    """Lower-cased first names with the gender they usually signal."""
+    function_words: dict[str, str]
+    """Word -> class (``finite``, ``opener``, ``clause``, ``adverb``) for phrase boundaries."""
+
+    def words_of_class(self, word_class: str) -> frozenset[str]:
+        return frozenset(w for w, c in self.function_words.items() if c == word_class)
 
     @classmethod
     def load(cls, language: str) -> Lexicon:
@@ -95,4 +102,6 @@ def _load(language: str) -> Lexicon:
         hedges=tuple(e.lower() for e in _read_entries(language, "hedges")),
         boilerplate_patterns=_read_entries(language, "boilerplate"),
         gendered_nouns=_pairs(_read_entries(language, "gendered_nouns")),
+        first_names=_pairs(_read_entries(language, "first_names")),
+        function_words=_pairs(_read_entries(language, "function_words")),
     )

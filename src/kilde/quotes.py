@@ -1,22 +1,191 @@
-"""TODO"""
+"""Direct quotes: «…», "…", “…”, dialogue-dash paragraphs and quote headings.
+
+The stage finds each direct quote's content and, where the quote carries an
+inverted tag (``«…», sier han``), the tag's cue; speakers are left to the
+attribution stage. Short quoted fragments inside an indirect frame are not
+direct quotes: the attribution stage turns their sentence into a mixed quote.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
+from kilde.cues import ACCORDING, CueMatcher
 from kilde.lexicon import Lexicon
+from kilde.text import DASH_OPENING, Paragraph, char_span, paragraphs, quote_pairs, words
+from kilde.types import Quote, doc_quotes
+
+# What may stand between a quote and its tag: "», sier han", "?» spør hun".
+TAG_PUNCTUATION = " \t,?!…»”\""
+HEADING_MAX_WORDS = 12
+# Quoted stretches this long (in words) read as statements even without a tag.
+STATEMENT_MIN_WORDS = 6
+# "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
+COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
 
 
+@dataclass
 class QuoteFinder:
-    def __init__(self, lexicon: Lexicon, name: str = "kilde_quotes") -> None:
-        self.name = name
-        self.lexicon = lexicon
+    """Component ``kilde_quotes``: appends direct quotes to ``doc._.quotes``."""
+
+    cues: CueMatcher
+    name: str = "kilde_quotes"
 
     def __call__(self, doc: Doc) -> Doc:
+        quotes = doc_quotes(doc)
+        cue_by_start = {span.start_char: span for span in self.cues(doc) if span.label_ != ACCORDING}
+        paras = paragraphs(doc)
+        for i, para in enumerate(paras):
+            following = paras[i + 1] if i + 1 < len(paras) else None
+            if para.dash_body_start is not None:
+                quote = self._dash_quote(doc, para, following, cue_by_start)
+                if quote is not None:
+                    quotes.append(quote)
+                continue
+            heading = self._colon_dash_heading(doc, para)
+            if heading is not None:
+                quotes.append(heading)
+                continue
+            quotes.extend(self._marked_quotes(doc, para, cue_by_start))
         return doc
+
+    def _dash_quote(
+        self, doc: Doc, para: Paragraph, following: Paragraph | None, cue_by_start: dict[int, Span]
+    ) -> Quote | None:
+        body = para.dash_body_start
+        assert body is not None
+        cue = _first_tag_cue(doc.text, body, para.end, cue_by_start)
+        if cue is not None:
+            content = char_span(doc, body, cue.start_char)
+            if content is None:
+                return None
+            parts = [content]
+            rest = _interrupted_rest(doc.text, cue.end_char, para.end)
+            if rest is not None:
+                second = char_span(doc, rest, _sentence_end(doc.text, rest, para.end))
+                if second is not None:
+                    parts.append(second)
+            return Quote("direct", parts, cue=cue)
+        content = char_span(doc, body, para.end)
+        if content is None:
+            return None
+        text = content.text
+        if text.rstrip().endswith("?") and following is not None and following.dash_body_start is not None:
+            return None  # the journalist's question in an interview, answered by the next dash paragraph
+        heading = _is_heading_line(para.text)
+        return Quote("direct", [content], heading=heading)
+
+    def _colon_dash_heading(self, doc: Doc, para: Paragraph) -> Quote | None:
+        if not _is_heading_line(para.text):
+            return None
+        match = COLON_DASH_HEADING.match(para.text)
+        if match is None:
+            return None
+        content = char_span(doc, para.start + match.start("quote"), para.end)
+        if content is None:
+            return None
+        frame = match.group("frame")
+        name = re.match(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*", frame)
+        speaker = char_span(doc, para.start + name.start(), para.start + name.end()) if name else None
+        return Quote("direct", [content], speaker=speaker, heading=True)
+
+    def _marked_quotes(self, doc: Doc, para: Paragraph, cue_by_start: dict[int, Span]) -> list[Quote]:
+        text = para.text
+        found: list[Quote] = []
+        pairs = list(quote_pairs(text))
+        skip_next = False
+        for n, (open_at, close_at) in enumerate(pairs):
+            if skip_next:
+                skip_next = False
+                continue
+            inner = text[open_at + 1 : close_at]
+            if not inner.strip():
+                continue
+            before, after = text[:open_at], text[close_at + 1 :]
+            cue = _first_tag_cue(doc.text, para.start + close_at + 1, para.end, cue_by_start, max_gap=4)
+            colon_frame = before.rstrip().endswith(":")
+            standalone = not before.strip(" –—-") and not after.strip(" .,")
+            statement = len(words(inner)) >= STATEMENT_MIN_WORDS and not _inside_indirect_frame(
+                before, cue_by_start, para.start
+            )
+            if not (cue or colon_frame or standalone or statement):
+                continue  # a scare quote, a title, or a fragment of a mixed quote
+            content = char_span(doc, para.start + open_at + 1, para.start + close_at)
+            if content is None:
+                continue
+            parts = [content]
+            if cue is not None and n + 1 < len(pairs):
+                rest = _interrupted_rest(doc.text, cue.end_char, para.end)
+                next_open, next_close = pairs[n + 1]
+                if rest is not None and rest == para.start + next_open:
+                    second = char_span(doc, para.start + next_open + 1, para.start + next_close)
+                    if second is not None:
+                        parts.append(second)
+                        skip_next = True
+            heading = standalone and cue is None and _is_heading_line(text)
+            found.append(Quote("direct", parts, cue=cue, heading=heading))
+        return found
+
+
+def _first_tag_cue(
+    text: str, start: int, end: int, cue_by_start: dict[int, Span], max_gap: int | None = None
+) -> Span | None:
+    """The first cue in ``[start, end)`` that directly follows a comma, ``?`` or ``!``: a quote's tag.
+
+    With ``max_gap`` the cue must come within that many characters of ``start``
+    (a tag right after a closing quote mark, where the comma may be missing).
+    """
+    for position in sorted(p for p in cue_by_start if start < p < end):
+        if max_gap is not None:
+            if position - start > max_gap:
+                return None
+            if not text[start:position].strip(TAG_PUNCTUATION):
+                return cue_by_start[position]
+        elif text[start:position].rstrip(" \t»”\"").endswith((",", "?", "!", "…")):
+            return cue_by_start[position]
+    return None
+
+
+def _interrupted_rest(text: str, after_cue: int, end: int) -> int | None:
+    """Where a quote resumes after its tag (``«Vi kan ikke», sier han, «sikre noe»``), or None."""
+    tag_end = text.find(",", after_cue, end)
+    if tag_end < 0 or re.search(r"[.!?]", text[after_cue:tag_end]):
+        return None
+    if len(words(text[after_cue:tag_end])) > 8:
+        return None
+    resume = tag_end + 1
+    while resume < end and text[resume] == " ":
+        resume += 1
+    if resume < end and (text[resume] in "«“\"" or text[resume].islower()):
+        if text[resume].islower() and text[resume:].startswith(("og ", "men ", "som ", "da ", "før ", "etter ")):
+            return None
+        return resume
+    return None
+
+
+def _sentence_end(text: str, start: int, end: int) -> int:
+    match = re.search(r"[.!?](\s|$)", text[start:end])
+    return start + match.start() if match else end
+
+
+def _inside_indirect_frame(before: str, cue_by_start: dict[int, Span], para_start: int) -> bool:
+    """Whether the quote mark sits in an ``at``/``om`` clause of a cue in the same sentence."""
+    sentence_start = max(before.rfind(". "), before.rfind("? "), before.rfind("! "), -1) + 1
+    segment_start = para_start + sentence_start
+    has_cue = any(segment_start <= pos < para_start + len(before) for pos in cue_by_start)
+    return has_cue and re.search(r"\b(at|om)\b", before[sentence_start:]) is not None
+
+
+def _is_heading_line(line: str) -> bool:
+    """Headlines and sub-headings: short, and not ended like a sentence of body text."""
+    stripped = DASH_OPENING.sub("", line).strip().rstrip("»”\"")
+    return 0 < len(words(stripped)) <= HEADING_MAX_WORDS and not stripped.endswith((".", ":"))
 
 
 @Language.factory("kilde_quotes")
 def make_quotes(nlp: Language, name: str) -> QuoteFinder:
-    return QuoteFinder(Lexicon.load(nlp.lang), name)
+    return QuoteFinder(CueMatcher(nlp.vocab, Lexicon.load(nlp.lang)), name)

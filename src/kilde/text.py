@@ -1,0 +1,147 @@
+"""Paragraph and quote-mark helpers shared by the stages.
+
+kilde keeps offsets into ``doc.text`` exactly, so these helpers work on
+character positions and the stages turn them into ``Span`` objects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from kilde.types import BOILERPLATE_SPANS
+
+DASH_OPENING = re.compile(r"^[ \t]*[–—-][ \t]+(?=\S)")
+"""A dialogue dash that opens a paragraph: ``– Tekst``."""
+
+OPEN_TO_CLOSE = {"«": "»", "“": "”", '"': '"', "„": "“"}
+EDGE_PUNCTUATION = " \t\n,.;:–—-«»\"“”„'"
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One line of ``doc.text``: news text keeps a paragraph per line."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def dash_body_start(self) -> int | None:
+        """Offset where a dialogue-dash paragraph's words begin, or None."""
+        match = DASH_OPENING.match(self.text)
+        return self.start + match.end() if match else None
+
+
+def paragraphs(doc: Doc, skip_boilerplate: bool = True) -> list[Paragraph]:
+    """The non-empty lines of the text, without boilerplate lines when that stage ran."""
+    covered = boilerplate_ranges(doc) if skip_boilerplate else []
+    out: list[Paragraph] = []
+    offset = 0
+    for line in doc.text.split("\n"):
+        start, end = offset, offset + len(line)
+        offset = end + 1
+        if not line.strip():
+            continue
+        if any(b_start <= start and end <= b_end for b_start, b_end in covered):
+            continue
+        out.append(Paragraph(len(out), start, end, line))
+    return out
+
+
+def boilerplate_ranges(doc: Doc) -> list[tuple[int, int]]:
+    if BOILERPLATE_SPANS not in doc.spans:
+        return []
+    return [(span.start_char, span.end_char) for span in doc.spans[BOILERPLATE_SPANS]]
+
+
+def quote_pairs(text: str) -> Iterator[tuple[int, int]]:
+    """Positions of matching opening and closing quote marks in one paragraph.
+
+    An opening mark left unclosed at the end of the paragraph is paired with the
+    paragraph's end (a quote that runs on into the next paragraph), given as
+    ``len(text)``. Quote marks nested inside an open quote are skipped.
+    """
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char in OPEN_TO_CLOSE:
+            close = _find_close(text, i)
+            yield i, close
+            i = close + 1
+        else:
+            i += 1
+
+
+def _find_close(text: str, open_at: int) -> int:
+    opening = text[open_at]
+    closing = OPEN_TO_CLOSE[opening]
+    depth = 0
+    for j in range(open_at + 1, len(text)):
+        char = text[j]
+        if char == closing and (closing != opening or depth == 0):
+            if depth == 0:
+                return j
+            depth -= 1
+        elif char == opening and closing != opening:
+            depth += 1
+    return len(text)
+
+
+def trim(text: str, start: int, end: int, chars: str = EDGE_PUNCTUATION) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past edge punctuation and whitespace."""
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def char_span(doc: Doc, start: int, end: int) -> Span | None:
+    """The token span covering ``[start, end)`` of ``doc.text``, trimmed of edge punctuation."""
+    start, end = trim(doc.text, start, end)
+    if start >= end:
+        return None
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w[\w'’.-]*", text)
+
+
+# Abbreviations that end in a full stop without ending the sentence.
+ABBREVIATIONS = frozenset(
+    "dr mr mrs st nr kl ca bl.a f.eks mv osv jf pga iflg evt inkl ekskl prof adv tlf ang mill mrd kr".split()
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"]?(?=\s+|$)")
+
+
+def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence ranges within ``text[start:end]`` (one paragraph), end exclusive, ends included.
+
+    A full stop after an initial ("Knut S. Vikør") or a known abbreviation does
+    not end a sentence, nor does one followed by a lower-case word.
+    """
+    out: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        stop = match.end()
+        word = re.search(r"(\S+)$", text[sentence_start : match.start()])
+        token = word.group(1).lower() if word else ""
+        following = text[stop:end].lstrip()
+        if match.group().startswith("."):
+            if len(token) == 1 and token.isalpha() or token.strip("(") in ABBREVIATIONS:
+                continue
+            if following[:1].islower() or following[:1].isdigit():
+                continue
+        out.append((sentence_start, stop))
+        sentence_start = stop
+        while sentence_start < end and text[sentence_start] in " \t":
+            sentence_start += 1
+    if sentence_start < end and text[sentence_start:end].strip():
+        out.append((sentence_start, end))
+    return out
