@@ -1,20 +1,383 @@
-"""TODO"""
+"""Speaker resolution: pronouns, titles and surnames to the entities they name.
+
+Entities are built in reading order. A proper name starts or extends an
+entity (a surname joins the earlier full name; a fuller name upgrades the
+canonical one); a pronoun goes to the most recently mentioned person of
+compatible gender; a definite title (``statsministeren``) goes to the entity
+introduced with that title, else to the latest speaker; a quote with no
+speaker of its own continues the previous quote's speaker.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kilde.lexicon import Lexicon
+from kilde.text import char_span, paragraphs
+from kilde.types import Entity, Quote, SpeakerKind, doc_quotes, register_extensions
+
+NAME_RUN = re.compile(
+    r"(?<![\w-])(?:[A-ZÆØÅÄÖÜ][\w'’-]*\.?|(?:al|el|van|von|de|da|der|bin)-?[A-ZÆØÅ][\w'’-]*)"
+    r"(?:\s+(?:[A-ZÆØÅÄÖÜ][\w'’-]*\.?|al-[A-ZÆØÅ][\w'’-]*|van|von|de|der|da|bin))*"
+)
+DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n")
+ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
+MEDIA_WORDS = ("avis", "kanal", "nyhetsbyrå", "nyheitsbyrå", "nettavis", "lokalavis", "tv-kanal", "magasin", "medie")
+NAME_PREPOSITIONS = frozenset({"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"})
 
 
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    kind: SpeakerKind
+    name: str | None = None  # the proper name inside the mention, if any
+    pronoun: str | None = None  # gender/number class of a pronoun mention
+    role: str | None = None  # the title or description stem ("statsminister")
+
+
+@dataclass
 class SpeakerResolver:
-    def __init__(self, lexicon: Lexicon, name: str = "kilde_coref") -> None:
-        self.name = name
-        self.lexicon = lexicon
+    """Component ``kilde_coref``: fills ``Quote.speaker_name``/``speaker_kind`` and ``doc._.entities``."""
+
+    lexicon: Lexicon
+    name: str = "kilde_coref"
+    _roles: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        lex = self.lexicon
+        self._roles = lex.titles | frozenset(lex.gendered_nouns)
 
     def __call__(self, doc: Doc) -> Doc:
+        register_extensions()
+        quotes = sorted(doc_quotes(doc), key=lambda q: (q.start_char, q.end_char))
+        entities: list[Entity] = []
+        # (position, entity) of every mention so far, for recency.
+        history: list[tuple[int, Entity]] = []
+        direct_ranges = [(q.start_char, q.end_char) for q in quotes if q.type == "direct"]
+        narration_names = self._narration_names(doc, direct_ranges)
+
+        events: list[tuple[int, int, object]] = [(m.start, 1, m) for m in narration_names]
+        for n, quote in enumerate(quotes):
+            position = quote.speaker.start_char if quote.speaker is not None else quote.start_char
+            events.append((min(position, quote.start_char) if quote.speaker is None else position, 0, n))
+        events.sort(key=lambda e: (e[0], e[1]))
+
+        previous_speaker: Entity | None = None
+        headings: list[Quote] = []
+        for position, _, item in events:
+            if isinstance(item, Mention):
+                entity = self._entity_for_name(item, entities, history, doc)
+                history.append((position, entity))
+                continue
+            quote = quotes[item]  # type: ignore[index]
+            if quote.speaker is None:
+                if quote.heading:
+                    headings.append(quote)
+                    continue
+                entity = previous_speaker
+            else:
+                mention = self.describe(quote.speaker.text, quote.speaker.start_char)
+                entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
+                if entity is not None:
+                    history.append((position, entity))
+            if entity is not None:
+                _assign(quote, entity)
+                previous_speaker = entity
+            elif quote.speaker is not None:
+                quote.speaker_kind = self.describe(quote.speaker.text, quote.speaker.start_char).kind
+        for quote in headings:
+            entity = _heading_speaker(quote, quotes)
+            if entity is not None:
+                quote.speaker_name, quote.speaker_kind, quote.entity_id = entity
+        doc._.entities = [e for e in entities if e.mentions]
         return doc
+
+    # ----------------------------------------------------------- mentions
+    def describe(self, text: str, start: int) -> Mention:
+        """Classify a speaker phrase: pronoun, named entity, title or description."""
+        stripped = text.strip()
+        lower = stripped.lower()
+        mention = Mention(start, start + len(text), stripped, "unknown")
+        if lower in self.lexicon.pronouns:
+            mention.pronoun = self.lexicon.pronouns[lower]
+            mention.kind = "person" if mention.pronoun in ("m", "f") else "unknown"
+            return mention
+        mention.name = self._proper_name(stripped)
+        mention.role = self._role(stripped)
+        mention.kind = self._kind(stripped, mention)
+        return mention
+
+    def _proper_name(self, phrase: str) -> str | None:
+        best: str | None = None
+        for match in NAME_RUN.finditer(phrase):
+            tokens = match.group().split()
+            # Drop a capitalised title at the start of the sentence ("Statsminister Ola Holm").
+            while tokens and self._role_of(tokens[0]) is not None and len(tokens) > 1:
+                tokens = tokens[1:]
+            if tokens and tokens[0].lower() in ARTICLES:
+                tokens = tokens[1:]
+            if not tokens or (len(tokens) == 1 and self._role_of(tokens[0]) is not None):
+                continue
+            candidate = " ".join(tokens).rstrip(".")
+            if best is None or len(candidate.split()) > len(best.split()):
+                best = candidate
+        return best
+
+    def _role_of(self, word: str) -> str | None:
+        lower = word.lower().strip(",.()")
+        for suffix in ("", *DEFINITE_SUFFIXES):
+            stem = lower[: len(lower) - len(suffix)] if suffix and lower.endswith(suffix) else lower
+            if suffix and not lower.endswith(suffix):
+                continue
+            for role in self._roles:
+                if stem.endswith(role) and len(stem) >= len(role):
+                    return stem
+        return None
+
+    def _role(self, phrase: str) -> str | None:
+        for word in phrase.split():
+            role = self._role_of(word)
+            if role is not None:
+                return role
+        return None
+
+    def _kind(self, phrase: str, mention: Mention) -> SpeakerKind:
+        lex = self.lexicon
+        lower = phrase.lower()
+        tokens = [t.strip(",.()") for t in phrase.split()]
+        if any(name in lex.media for name in _ngrams(tokens)) or any(w in lower for w in MEDIA_WORDS):
+            return "media"
+        if lower in lex.anonymous or any(t.lower() in lex.anonymous for t in tokens[:2]):
+            return "anonymous"
+        head = _head_word(tokens)
+        if head and _ends_with_any(head, lex.document_nouns):
+            return "document"
+        if mention.name is not None:
+            first = mention.name.split()[0].lower()
+            if first in lex.first_names or len(mention.name.split()) >= 2 and mention.role is not None:
+                return "person"
+        if mention.role is not None and not _ends_with_any(head or "", lex.organization_nouns):
+            return "person"
+        if head and (_ends_with_any(head, lex.organization_nouns) or _is_acronym(head)):
+            return "organization"
+        if mention.name is not None:
+            return "person" if len(mention.name.split()) >= 2 or not _is_acronym(mention.name) else "organization"
+        return "unknown"
+
+    def _narration_names(self, doc: Doc, direct_ranges: list[tuple[int, int]]) -> list[Mention]:
+        """Person names in the article's own sentences, so pronouns can find them."""
+        found: list[Mention] = []
+        for para in paragraphs(doc):
+            for match in NAME_RUN.finditer(para.text):
+                start = para.start + match.start()
+                if any(s <= start < e for s, e in direct_ranges):
+                    continue
+                tokens = match.group().split()
+                preceding = para.text[: match.start()].split()
+                if preceding and preceding[-1].lower() in NAME_PREPOSITIONS:
+                    continue
+                first = tokens[0].lower()
+                if first in self.lexicon.first_names or (
+                    len(tokens) >= 2 and match.start() > 0 and all(t[0].isupper() for t in tokens)
+                ):
+                    mention = self.describe(match.group(), start)
+                    if mention.kind == "person" and mention.name:
+                        found.append(mention)
+        return found
+
+    # ----------------------------------------------------------- resolution
+    def _resolve(
+        self,
+        mention: Mention,
+        entities: list[Entity],
+        history: list[tuple[int, Entity]],
+        previous_speaker: Entity | None,
+        doc: Doc,
+        span: Span,
+    ) -> Entity | None:
+        if mention.pronoun is not None:
+            entity = self._antecedent(mention, history, previous_speaker)
+            if entity is not None:
+                if entity.gender is None and mention.pronoun in ("m", "f"):
+                    entity.gender = mention.pronoun  # type: ignore[assignment]
+                entity.mentions.append(span)
+            return entity
+        if mention.name is not None:
+            return self._entity_for_name(mention, entities, history, doc, span)
+        if mention.role is not None or mention.kind in ("person", "unknown"):
+            entity = self._entity_for_role(mention, entities, history, previous_speaker)
+            if entity is not None:
+                entity.mentions.append(span)
+                entity.aliases.add(mention.text)
+                return entity
+        return self._new_entity(mention, entities, span, name=_description(mention.text))
+
+    def _antecedent(
+        self, mention: Mention, history: list[tuple[int, Entity]], previous_speaker: Entity | None
+    ) -> Entity | None:
+        wanted = mention.pronoun
+        for _, entity in reversed(history):
+            if wanted == "pl":
+                if entity.kind in ("organization", "anonymous") or entity.name.endswith(("ene", "ane", "er", "ar")):
+                    return entity
+                continue
+            if entity.kind != "person":
+                continue
+            if entity.gender is None or entity.gender == wanted:
+                return entity
+        return previous_speaker if wanted == "pl" else None
+
+    def _entity_for_name(
+        self,
+        mention: Mention,
+        entities: list[Entity],
+        history: list[tuple[int, Entity]],
+        doc: Doc,
+        span: Span | None = None,
+    ) -> Entity:
+        assert mention.name is not None
+        span = span or char_span(doc, mention.start, mention.end)
+        name = mention.name
+        entity = _match_name(name, entities, history)
+        if entity is None:
+            entity = self._new_entity(mention, entities, span, name=name)
+        else:
+            if len(name.split()) > len(entity.name.split()) and entity.name.split()[-1] == name.split()[-1]:
+                entity.aliases.add(entity.name)
+                entity.name = name
+            if span is not None:
+                entity.mentions.append(span)
+            entity.aliases.add(mention.text)
+            if entity.kind == "unknown":
+                entity.kind = mention.kind
+        if entity.gender is None:
+            entity.gender = self._gender(mention)
+        return entity
+
+    def _entity_for_role(
+        self,
+        mention: Mention,
+        entities: list[Entity],
+        history: list[tuple[int, Entity]],
+        previous_speaker: Entity | None,
+    ) -> Entity | None:
+        stem = mention.role or _description(mention.text)
+        for _, entity in reversed(history):
+            if any(stem in alias.lower() for alias in entity.aliases) or stem in entity.name.lower():
+                return entity
+        if mention.role is not None and previous_speaker is not None and previous_speaker.kind == "person":
+            gender = self._gender(mention)
+            if gender is None or previous_speaker.gender in (None, gender):
+                return previous_speaker
+        return None
+
+    def _new_entity(self, mention: Mention, entities: list[Entity], span: Span | None, name: str) -> Entity:
+        entity = Entity(
+            id=f"e{len(entities) + 1}",
+            name=name,
+            kind=mention.kind,
+            gender=self._gender(mention),
+            mentions=[span] if span is not None else [],
+            aliases={mention.text},
+        )
+        entities.append(entity)
+        return entity
+
+    def _gender(self, mention: Mention) -> str | None:
+        if mention.pronoun in ("m", "f"):
+            return mention.pronoun
+        if mention.kind != "person":
+            return None
+        if mention.name:
+            first = mention.name.split()[0].lower()
+            if first in self.lexicon.first_names:
+                return self.lexicon.first_names[first]
+        for word in mention.text.lower().split():
+            for noun, gender in self.lexicon.gendered_nouns.items():
+                if word == noun or any(word == noun + s for s in DEFINITE_SUFFIXES):
+                    return gender
+        return None
+
+
+# -------------------------------------------------------------- helpers
+def _assign(quote: Quote, entity: Entity) -> None:
+    quote.speaker_name = entity.name
+    quote.speaker_kind = entity.kind
+    quote.entity_id = entity.id
+
+
+def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Entity]]) -> Entity | None:
+    """An entity already known by this name, its surname, or a fuller form of it."""
+    tokens = name.lower().split()
+    recent = [e for _, e in reversed(history)] + entities
+    for entity in recent:
+        known = entity.name.lower().split()
+        if known == tokens:
+            return entity
+    for entity in recent:
+        known = entity.name.lower().split()
+        if len(tokens) < len(known) and known[-len(tokens) :] == tokens:
+            return entity  # "Støre" after "Jonas Gahr Støre"
+        if len(known) < len(tokens) and tokens[-len(known) :] == known and entity.kind in ("person", "unknown"):
+            return entity  # a fuller name for a surname seen first
+        if len(tokens) == 1 and len(known) >= 2 and tokens[0] == known[0] and entity.kind == "person":
+            return entity  # first name only
+    return None
+
+
+def _heading_speaker(quote: Quote, quotes: list[Quote]) -> tuple[str, SpeakerKind, str] | None:
+    """A quote heading's speaker: the quote it repeats, else the next quote with a speaker."""
+    heading_text = quote.content[0].text.lower().strip(" .!?«»\"–-")
+    later = [q for q in quotes if q.start_char > quote.start_char and q.entity_id is not None]
+    for other in later:
+        if heading_text and any(heading_text in part.text.lower() for part in other.content):
+            return other.speaker_name or "", other.speaker_kind, other.entity_id  # type: ignore[return-value]
+    if later:
+        first = later[0]
+        return first.speaker_name or "", first.speaker_kind, first.entity_id  # type: ignore[return-value]
+    return None
+
+
+def _description(text: str) -> str:
+    tokens = text.split()
+    if tokens and tokens[0].lower() in ARTICLES:
+        tokens = tokens[1:]
+    return " ".join(tokens).lower()
+
+
+def _head_word(tokens: list[str]) -> str | None:
+    """The noun a speaker phrase is about: the last word before a preposition."""
+    head: str | None = None
+    for token in tokens:
+        if token.lower() in NAME_PREPOSITIONS and head is not None:
+            break
+        head = token.lower()
+    return head
+
+
+def _ends_with_any(word: str, stems: frozenset[str]) -> bool:
+    for suffix in ("", *DEFINITE_SUFFIXES):
+        if suffix and not word.endswith(suffix):
+            continue
+        stem = word[: len(word) - len(suffix)] if suffix else word
+        if any(stem.endswith(s) for s in stems):
+            return True
+    return False
+
+
+def _is_acronym(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return 2 <= len(letters) <= 6 and sum(c.isupper() for c in letters) >= 2
+
+
+def _ngrams(tokens: list[str]) -> list[str]:
+    return [" ".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(len(tokens), i + 4) + 1)]
 
 
 @Language.factory("kilde_coref")
