@@ -29,13 +29,19 @@ from kilde.text import Paragraph, char_span, paragraphs, quote_pairs, sentences,
 from kilde.types import Quote, doc_quotes
 
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
-CLAUSE_BREAK = re.compile(r",\s+(?:og|men|mens|da|då|etter|før|når|der|som|fordi|samtidig)\b|\s+og\s+(?=legger|legg)")
+CLAUSE_BREAK = re.compile(
+    r",\s+(?:og|men|mens|da|då|etter|før|når|der|som|fordi|samtidig)\b|\s+og\s+(?=legger|legg)"
+)
 # "Det sier X": the speaker is named after the cue, the content came before.
 ANAPHORIC_OPENERS = frozenset({"det", "dette", "slik", "så", "sånn"})
-HEADLINE_SOURCE = re.compile(r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$")
+HEADLINE_SOURCE = re.compile(
+    r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$"
+)
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
-NON_SPEAKERS = frozenset({"det", "dette", "seg", "man", "jeg", "eg", "vi", "me", "du", "dere", "dykk", "en", "ein"})
+NON_SPEAKERS = frozenset(
+    {"det", "dette", "seg", "man", "jeg", "eg", "vi", "me", "du", "dere", "dykk", "en", "ein"}
+)
 TRAILING_TIME = re.compile(
     r"(?:\s+(?:i\s+dag|i\s+går|i\s+kveld|i\s+morgen|nå|no|torsdag|mandag|tirsdag|tysdag|onsdag|fredag"
     r"|lørdag|laurdag|søndag|måndag|videre|vidare|også|òg|dessuten|etterpå|senere|seinare))+$",
@@ -71,7 +77,11 @@ class AttributionFinder:
         self.adverbs = self.lexicon.words_of_class("adverb")
         lex = self.lexicon
         self.role_words = (
-            lex.titles | lex.organization_nouns | lex.document_nouns | frozenset(lex.gendered_nouns) | lex.anonymous
+            lex.titles
+            | lex.organization_nouns
+            | lex.document_nouns
+            | frozenset(lex.gendered_nouns)
+            | lex.anonymous
         )
 
     # ------------------------------------------------------------------ driver
@@ -107,7 +117,9 @@ class AttributionFinder:
         occupied = [(q.start_char, q.end_char) for q in direct]
         cues = [c for c in self.cues(doc) if c.start_char not in used_cues]
         for para in paras:
-            if para.dash_body_start is None or not any(s <= para.start < e or para.start <= s < para.end for s, e in occupied):
+            if para.dash_body_start is None or not any(
+                s <= para.start < e or para.start <= s < para.end for s, e in occupied
+            ):
                 self._headline_source(doc, para, quotes)
             for start, end in sentences(text, para.start, para.end):
                 in_sentence = [
@@ -137,7 +149,9 @@ class AttributionFinder:
             mention_text = segment[: max(marker.start() - 1, 0)]
             addr_start = segment_start + marker.end() - 1
             addr_text = segment[marker.end() - 1 :]
-            addr_end = addr_start + len(re.split(r",|\s(?:etter|før|da|når|om|i forbindelse)\s", addr_text)[0])
+            addr_end = addr_start + len(
+                re.split(r",|\s(?:etter|før|da|når|om|i forbindelse)\s", addr_text)[0]
+            )
             addressee = trim(text, addr_start, addr_end)
         else:
             mention_text = segment
@@ -169,7 +183,7 @@ class AttributionFinder:
         text = doc.text
         open_at = quote.start_char
         # 1. A colon frame before the quote, in its paragraph or ending the one before.
-        before = text[para.start : open_at].rstrip(" «“\"–—-")
+        before = text[para.start : open_at].rstrip(' «“"–—-')
         frame_range: tuple[int, int] | None = None
         if before.endswith(":"):
             sents = sentences(text, para.start, para.start + len(before))
@@ -181,11 +195,15 @@ class AttributionFinder:
                 frame_range = sents[-1] if sents else None
         if frame_range is not None:
             frame_cues = [
-                c for c in self.cues(doc) if frame_range[0] <= c.start_char < frame_range[1] and c.label_ != ACCORDING
+                c
+                for c in self.cues(doc)
+                if frame_range[0] <= c.start_char < frame_range[1] and c.label_ != ACCORDING
             ]
             if frame_cues:
                 cue = frame_cues[0]
-                subject = self._subject_before(doc, frame_range[0], cue) or self._subject_after(text, cue, frame_range[1])
+                subject = self._subject_before(doc, frame_range[0], cue) or self._subject_after(
+                    text, cue, frame_range[1]
+                )
                 quote.cue = cue
                 quote.speaker = _span(doc, subject)
                 quote.addressee = _span(doc, self._addressee_after(text, cue, frame_range[1]))
@@ -276,18 +294,27 @@ class AttributionFinder:
         # 1. "…, sier X." — the content comes first, the tag closes the sentence.
         if before.rstrip().endswith(",") and len(words(before)) >= 3:
             tag = self._tag_after(text, cue.end_char, end + 1)
-            if tag.speaker is not None and self._plausible_speaker(text[tag.speaker[0] : tag.speaker[1]]):
+            if (
+                tag.speaker is not None
+                and self._plausible_speaker(text[tag.speaker[0] : tag.speaker[1]])
+                and _closes_sentence(text, tag, end)
+            ):
                 content_end = start + len(before.rstrip()) - 1
-                according = re.search(r",\s+(?:ifølge|ifølgje|i følge)\s", text[start:content_end], re.IGNORECASE)
+                according = re.search(
+                    r",\s+(?:ifølge|ifølgje|i følge)\s", text[start:content_end], re.IGNORECASE
+                )
                 if according:
                     content_end = start + according.start()
                 content = char_span(doc, start, content_end)
                 if content is None:
                     return None
                 return Quote(
-                    "indirect", [content], cue=cue, speaker=_span(doc, tag.speaker), addressee=_span(doc, tag.addressee)
+                    "indirect",
+                    [content],
+                    cue=cue,
+                    speaker=_span(doc, tag.speaker),
+                    addressee=_span(doc, tag.addressee),
                 )
-            return None
         # 2. "Det opplyser X." — the claim is the sentence before.
         anaphoric = self._anaphoric_cue(doc, (start, end))
         if anaphoric is not None and anaphoric.start_char == cue.start_char:
@@ -299,7 +326,11 @@ class AttributionFinder:
             if content is None or tag.speaker is None:
                 return None
             return Quote(
-                "indirect", [content], cue=cue, speaker=_span(doc, tag.speaker), addressee=_span(doc, tag.addressee)
+                "indirect",
+                [content],
+                cue=cue,
+                speaker=_span(doc, tag.speaker),
+                addressee=_span(doc, tag.addressee),
             )
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …".
         subject = self._subject_before(doc, start, cue)
@@ -312,7 +343,7 @@ class AttributionFinder:
         complement = self._complement(text, after_subject, end, require_at=subject[0] > cue.start_char)
         if complement is None:
             return None
-        content = char_span(doc, complement, end)
+        content = char_span(doc, complement, _coordination_end(text, complement, end, self.clause_words))
         if content is None or len(words(content.text)) < 2:
             return None
         return Quote(
@@ -325,22 +356,50 @@ class AttributionFinder:
 
     # ---------------------------------------------------------- noun phrases
     def _subject_before(self, doc: Doc, start: int, cue: Span) -> tuple[int, int] | None:
-        """The subject in front of the cue: ``Statsministeren sier …``."""
+        """The subject in front of the cue: ``Statsministeren sier …``, ``…, men hun mener …``."""
         parsed = _subject_from_parse(cue)
         if parsed is not None:
             return parsed
         text = doc.text
         segment = text[start : cue.start_char]
-        lead = re.match(r"\s*(?:(?:Men|Og|Så|Men også)\s+)?", segment)
+        # "X har sagt", "X har ikke ment": the auxiliary belongs to the cue.
+        aux = re.search(r"\s+(?:har|hadde|ha|har\s+også|har\s+ikke|hadde\s+også)\s*$", segment)
+        if aux:
+            segment = segment[: aux.start()]
+        # "X, som er leder, sier": a relative clause inside the subject is skipped.
+        segment = re.sub(r",\s+som\s+[^,]+,", lambda m: " " * len(m.group()), segment)
+        lead = re.match(r"\s*(?:(?:Men|Og|Så)\s+)?", segment)
         offset = start + (lead.end() if lead else 0)
-        phrase = text[offset : cue.start_char].strip()
+        candidate = self._subject_phrase(text, offset, start + len(segment))
+        if candidate is not None:
+            return candidate
+        # "Eriksson, som mener …": the antecedent of a relative pronoun.
+        relative = re.search(r"(?P<np>(?:[A-ZÆØÅ][\w-]*\s+)*[A-ZÆØÅ][\w-]*),?\s+som\s*$", segment)
+        if relative:
+            return start + relative.start("np"), start + relative.end("np")
+        # "…, og mener …" / "… at hun mener …": the nearest clause opening.
+        boundary = None
+        for boundary in re.finditer(r"(?:\b(?:at|om|og|men)\s+|,\s+)", segment):
+            pass
+        if boundary is not None:
+            inner = self._subject_phrase(text, start + boundary.end(), start + len(segment))
+            if inner is not None:
+                return inner
+        return None
+
+    def _subject_phrase(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        phrase = text[start:end].strip()
+        if phrase.endswith(",") and phrase.count(",") >= 2:
+            phrase = phrase[:-1].rstrip()  # "X, appositive, sier"
         if not phrase or phrase.endswith((",", ":")):
             return None
+        offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
         tokens = phrase.split()
         if len(tokens) > MAX_SUBJECT_WORDS or tokens[0].lower() in self.openers:
             return None
-        if any(t.lower() in self.finite for t in tokens) or any(t.lower() in ("at", "som") for t in tokens[1:]):
-            return None
+        if any(t.lower() in self.finite for t in tokens) or any(t.lower() in ("at", "som", "og") for t in tokens[1:]):
+            if not re.fullmatch(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*", phrase):
+                return None
         if not self._plausible_speaker(phrase):
             return None
         return trim(text, offset, offset + len(phrase))
@@ -354,13 +413,19 @@ class AttributionFinder:
 
     def _noun_phrase(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Words from ``start`` up to a finite verb, a complementiser, a cue or punctuation."""
-        position = start
+        first = re.match(r"\s*(\w+)", text[start:end])
+        if first and first.group(1).lower() in {*self.lexicon.pronouns, "ham", "henne", "honom", "dem"}:
+            return start + first.start(1), start + first.end(1)
         last_end = start
         count = 0
         for match in re.finditer(r"[^\s,.;:!?()«»\"“”]+|[,.;:!?()«»\"“”]", text[start:end]):
             token = match.group()
             lower = token.lower()
-            if token in ",.;:!?«»\"“”" or lower in self.finite or lower in ("at", "om", "til", "overfor", "som"):
+            if (
+                token in ',.;:!?«»"“”'
+                or lower in self.finite
+                or lower in ("at", "om", "til", "overfor", "som")
+            ):
                 break
             if lower in self.lexicon.speech_verbs or lower in self.adverbs and count:
                 break
@@ -371,8 +436,6 @@ class AttributionFinder:
             if count > MAX_MENTION_WORDS:
                 return None
             last_end = start + match.end()
-            position = last_end
-        del position
         if last_end == start:
             return None
         return trim(text, start, last_end)
@@ -385,7 +448,10 @@ class AttributionFinder:
         )
         if match:
             between = rest[: match.start("comp")].split()
-            if all(w.lower() in self.adverbs or w.lower() in ("til", "overfor") or w[:1].isupper() or True for w in between):
+            if all(
+                w.lower() in self.adverbs or w.lower() in ("til", "overfor") or w[:1].isupper() or True
+                for w in between
+            ):
                 return position + match.end()
         stripped = rest.lstrip()
         if require_at or not stripped:
@@ -399,7 +465,10 @@ class AttributionFinder:
         return None
 
     def _addressee_after(self, text: str, cue: Span, limit: int) -> tuple[int, int] | None:
-        match = re.match(r"(?:\s+\w+){0,2}?\s+(?:til|overfor)\s+([^,.:;]+?)(?=\s+(?:at|om)\s|[,.:;]|$)", text[cue.end_char : limit])
+        match = re.match(
+            r"(?:\s+\w+){0,2}?\s+(?:til|overfor)\s+([^,.:;]+?)(?=\s+(?:at|om)\s|[,.:;]|$)",
+            text[cue.end_char : limit],
+        )
         if not match:
             return None
         return trim(text, cue.end_char + match.start(1), cue.end_char + match.end(1))
@@ -465,8 +534,10 @@ def _sentence_end_after(text: str, position: int, limit: int) -> int:
     return limit
 
 
-def _next_sentence(text: str, position: int, para: Paragraph, paras: list[Paragraph]) -> tuple[int, int] | None:
-    rest = text[position : para.end].lstrip(" »”\".,")
+def _next_sentence(
+    text: str, position: int, para: Paragraph, paras: list[Paragraph]
+) -> tuple[int, int] | None:
+    rest = text[position : para.end].lstrip(' »”".,')
     if rest.strip():
         start = para.end - len(rest)
         found = sentences(text, start, para.end)
@@ -478,7 +549,9 @@ def _next_sentence(text: str, position: int, para: Paragraph, paras: list[Paragr
     return None
 
 
-def _previous_sentence(text: str, position: int, para: Paragraph, paras: list[Paragraph]) -> tuple[int, int] | None:
+def _previous_sentence(
+    text: str, position: int, para: Paragraph, paras: list[Paragraph]
+) -> tuple[int, int] | None:
     inside = [s for s in sentences(text, para.start, para.end) if s[1] <= position]
     if inside:
         return inside[-1]
@@ -498,6 +571,22 @@ def _clause_boundary(text: str, start: int, cue_start: int) -> int | None:
     if match is None or len(words(segment[match.end() :])) > 6:
         return None
     return start + match.start()
+
+
+def _closes_sentence(text: str, tag: Tag, end: int) -> bool:
+    """Whether a tag (speaker, maybe addressee) runs to the end of its sentence: ``…, sier han.``."""
+    last = max(b[1] for b in (tag.speaker, tag.addressee) if b is not None)
+    rest = text[last:end].strip(" .,")
+    return len(words(rest)) <= 3 and not re.search(r"\b(?:at|om)\b", rest)
+
+
+def _coordination_end(text: str, start: int, end: int, clause_words: frozenset[str]) -> int:
+    """End the reported clause before a coordinated main-clause verb: ``…, og inviterer …``."""
+    for match in re.finditer(r",\s+(?:og|men)\s+(\w+)", text[start:end]):
+        word = match.group(1).lower()
+        if word not in clause_words and word not in ("at", "om") and not match.group(1)[:1].isupper():
+            return start + match.start()
+    return end
 
 
 def _truncate(doc: Doc, quote: Quote, end: int) -> None:
