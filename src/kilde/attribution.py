@@ -482,7 +482,7 @@ class AttributionFinder:
             return False
         if first in self.lexicon.pronouns:
             return len(tokens) == 1 or tokens[1].lower() in self.adverbs
-        return any(t[:1].isupper() or t[:1].isdigit() for t in tokens) or any(
+        return any(t[:1].isupper() or re.match(r"\d+-år", t) for t in tokens) or any(
             self._is_role_word(t) for t in tokens
         )
 

@@ -17,12 +17,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kilde.lexicon import Lexicon
-from kilde.text import char_span, paragraphs
+from kilde.text import char_span, paragraphs, words
 from kilde.types import Entity, Quote, SpeakerKind, doc_quotes, register_extensions
 
+# A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
 NAME_RUN = re.compile(
-    r"(?<![\w-])(?:[A-ZÆØÅÄÖÜ][\w'’-]*\.?|(?:al|el|van|von|de|da|der|bin)-?[A-ZÆØÅ][\w'’-]*)"
-    r"(?:\s+(?:[A-ZÆØÅÄÖÜ][\w'’-]*\.?|al-[A-ZÆØÅ][\w'’-]*|van|von|de|der|da|bin))*"
+    r"(?<![\w-])(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|(?:al|el)-[A-ZÆØÅ][\w'’-]*)"
+    r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|van|von|de|der|da|bin))*"
 )
 DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n")
 ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
@@ -39,6 +40,7 @@ class Mention:
     name: str | None = None  # the proper name inside the mention, if any
     pronoun: str | None = None  # gender/number class of a pronoun mention
     role: str | None = None  # the title or description stem ("statsminister")
+    salient: bool = True  # a speaker or a sentence subject, not a name deep inside a clause
 
 
 @dataclass
@@ -57,8 +59,8 @@ class SpeakerResolver:
         register_extensions()
         quotes = sorted(doc_quotes(doc), key=lambda q: (q.start_char, q.end_char))
         entities: list[Entity] = []
-        # (position, entity) of every mention so far, for recency.
-        history: list[tuple[int, Entity]] = []
+        # (position, entity, salient) of every mention so far, for recency.
+        history: list[tuple[int, Entity, bool]] = []
         direct_ranges = [(q.start_char, q.end_char) for q in quotes if q.type == "direct"]
         narration_names = self._narration_names(doc, direct_ranges)
 
@@ -73,7 +75,7 @@ class SpeakerResolver:
         for position, _, item in events:
             if isinstance(item, Mention):
                 entity = self._entity_for_name(item, entities, history, doc)
-                history.append((position, entity))
+                history.append((position, entity, item.salient))
                 continue
             quote = quotes[item]  # type: ignore[index]
             if quote.speaker is None:
@@ -85,7 +87,7 @@ class SpeakerResolver:
                 mention = self.describe(quote.speaker.text, quote.speaker.start_char)
                 entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
                 if entity is not None:
-                    history.append((position, entity))
+                    history.append((position, entity, True))
             if entity is not None:
                 _assign(quote, entity)
                 previous_speaker = entity
@@ -117,6 +119,13 @@ class SpeakerResolver:
         best: str | None = None
         for match in NAME_RUN.finditer(phrase):
             tokens = match.group().split()
+            preceding = phrase[: match.start()].split()
+            if preceding and preceding[-1].lower() in NAME_PREPOSITIONS:
+                # "leder i Wattsight Tor Holm": the organisation comes first, the person after it.
+                firsts = [i for i, t in enumerate(tokens) if t.lower() in self.lexicon.first_names]
+                if not firsts:
+                    continue
+                tokens = tokens[firsts[0] :]
             # Drop a capitalised title at the start of the sentence ("Statsminister Ola Holm").
             while tokens and self._role_of(tokens[0]) is not None and len(tokens) > 1:
                 tokens = tokens[1:]
@@ -188,6 +197,8 @@ class SpeakerResolver:
                 ):
                     mention = self.describe(match.group(), start)
                     if mention.kind == "person" and mention.name:
+                        sentence_so_far = re.split(r"[.!?]\s", para.text[: match.start()])[-1]
+                        mention.salient = len(words(sentence_so_far)) <= 3
                         found.append(mention)
         return found
 
@@ -196,7 +207,7 @@ class SpeakerResolver:
         self,
         mention: Mention,
         entities: list[Entity],
-        history: list[tuple[int, Entity]],
+        history: list[tuple[int, Entity, bool]],
         previous_speaker: Entity | None,
         doc: Doc,
         span: Span,
@@ -219,25 +230,28 @@ class SpeakerResolver:
         return self._new_entity(mention, entities, span, name=_description(mention.text))
 
     def _antecedent(
-        self, mention: Mention, history: list[tuple[int, Entity]], previous_speaker: Entity | None
+        self, mention: Mention, history: list[tuple[int, Entity, bool]], previous_speaker: Entity | None
     ) -> Entity | None:
         wanted = mention.pronoun
-        for _, entity in reversed(history):
-            if wanted == "pl":
+        if wanted == "pl":
+            for _, entity, _ in reversed(history):
                 if entity.kind in ("organization", "anonymous") or entity.name.endswith(("ene", "ane", "er", "ar")):
                     return entity
-                continue
-            if entity.kind != "person":
-                continue
-            if entity.gender is None or entity.gender == wanted:
-                return entity
-        return previous_speaker if wanted == "pl" else None
+            return previous_speaker
+        # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause.
+        for salient_only in (True, False):
+            for _, entity, salient in reversed(history):
+                if salient_only and not salient or entity.kind != "person":
+                    continue
+                if entity.gender is None or entity.gender == wanted:
+                    return entity
+        return None
 
     def _entity_for_name(
         self,
         mention: Mention,
         entities: list[Entity],
-        history: list[tuple[int, Entity]],
+        history: list[tuple[int, Entity, bool]],
         doc: Doc,
         span: Span | None = None,
     ) -> Entity:
@@ -264,11 +278,11 @@ class SpeakerResolver:
         self,
         mention: Mention,
         entities: list[Entity],
-        history: list[tuple[int, Entity]],
+        history: list[tuple[int, Entity, bool]],
         previous_speaker: Entity | None,
     ) -> Entity | None:
         stem = mention.role or _description(mention.text)
-        for _, entity in reversed(history):
+        for _, entity, _ in reversed(history):
             if any(stem in alias.lower() for alias in entity.aliases) or stem in entity.name.lower():
                 return entity
         if mention.role is not None and previous_speaker is not None and previous_speaker.kind == "person":
@@ -312,10 +326,10 @@ def _assign(quote: Quote, entity: Entity) -> None:
     quote.entity_id = entity.id
 
 
-def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Entity]]) -> Entity | None:
+def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Entity, bool]]) -> Entity | None:
     """An entity already known by this name, its surname, or a fuller form of it."""
     tokens = name.lower().split()
-    recent = [e for _, e in reversed(history)] + entities
+    recent = [e for _, e, _ in reversed(history)] + entities
     for entity in recent:
         known = entity.name.lower().split()
         if known == tokens:
