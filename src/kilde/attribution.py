@@ -478,7 +478,7 @@ class AttributionFinder:
         if not tokens:
             return False
         first = tokens[0].lower().strip("(")
-        if first in NON_SPEAKERS:
+        if first in NON_SPEAKERS or first in ("at", "om", "som"):
             return False
         if first in self.lexicon.pronouns:
             return len(tokens) == 1 or tokens[1].lower() in self.adverbs

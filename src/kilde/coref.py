@@ -50,10 +50,15 @@ class SpeakerResolver:
     lexicon: Lexicon
     name: str = "kilde_coref"
     _roles: frozenset[str] = field(init=False)
+    _not_names: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         lex = self.lexicon
         self._roles = lex.titles | frozenset(lex.gendered_nouns)
+        # Capitalised only because they open a sentence: never part of a name.
+        self._not_names = (
+            frozenset(lex.function_words) | lex.according_to | lex.speech_verbs | frozenset(lex.pronouns) | ARTICLES
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         register_extensions()
@@ -126,10 +131,10 @@ class SpeakerResolver:
                 if not firsts:
                     continue
                 tokens = tokens[firsts[0] :]
-            # Drop a capitalised title at the start of the sentence ("Statsminister Ola Holm").
-            while tokens and self._role_of(tokens[0]) is not None and len(tokens) > 1:
-                tokens = tokens[1:]
-            if tokens and tokens[0].lower() in ARTICLES:
+            # Drop a capitalised title or function word at the start ("Statsminister Ola Holm", "Ifølge NTB").
+            while tokens and (
+                tokens[0].lower() in self._not_names or self._role_of(tokens[0]) is not None and len(tokens) > 1
+            ):
                 tokens = tokens[1:]
             if not tokens or (len(tokens) == 1 and self._role_of(tokens[0]) is not None):
                 continue

@@ -57,6 +57,7 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
     boilerplate = list(doc.spans[BOILERPLATE_SPANS]) if BOILERPLATE_SPANS in doc.spans else []
     hedges = list(doc.spans[HEDGE_SPANS]) if HEDGE_SPANS in doc.spans else []
     quotes = sorted(doc._.quotes or [], key=lambda q: (q.start_char, q.end_char))
+    quote_ids = {id(quote): f"q{n}" for n, quote in enumerate(quotes, 1)}
     return {
         "schema": SCHEMA,
         "id": doc_id,
@@ -64,7 +65,8 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
         "title": _title(doc, boilerplate),
         "text": doc.text,
         "boilerplate": [
-            {**span_json(span), "kind": span.label_ or "other"} for span in boilerplate  # type: ignore[dict-item]
+            {**span_json(span), "kind": span.label_ or "other"}
+            for span in boilerplate  # type: ignore[dict-item]
         ],
         "quotes": [quote_json(quote, n) for n, quote in enumerate(quotes, 1)],
         "entities": [
@@ -79,6 +81,7 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
         ],
         "hedges": [{**span_json(span), "kind": span.label_ or "epistemic"} for span in hedges],  # type: ignore[dict-item]
         "provenance": [
-            {"source": edge.source, "via": edge.via, "target": edge.target} for edge in doc._.provenance or []
+            {"source": edge.source, "via": quote_ids.get(id(edge.via)), "target": edge.target}
+            for edge in doc._.provenance or []
         ],
     }

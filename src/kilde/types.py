@@ -67,7 +67,7 @@ class ProvenanceEdge:
 
     source: str
     target: str
-    via: str | None = None
+    via: Quote | None = None
 
 
 def register_extensions() -> None:
