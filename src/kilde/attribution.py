@@ -37,6 +37,7 @@ ANAPHORIC_OPENERS = frozenset({"det", "dette", "slik", "så", "sånn"})
 HEADLINE_SOURCE = re.compile(
     r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$"
 )
+COORDINATED_NAMES = re.compile(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*")
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 NON_SPEAKERS = frozenset(
@@ -378,9 +379,7 @@ class AttributionFinder:
         if relative:
             return start + relative.start("np"), start + relative.end("np")
         # "…, og mener …" / "… at hun mener …": the nearest clause opening.
-        boundary = None
-        for boundary in re.finditer(r"(?:\b(?:at|om|og|men)\s+|,\s+)", segment):
-            pass
+        boundary = _last_match(r"(?:\b(?:at|om|og|men)\s+|,\s+)", segment)
         if boundary is not None:
             inner = self._subject_phrase(text, start + boundary.end(), start + len(segment))
             if inner is not None:
@@ -397,9 +396,12 @@ class AttributionFinder:
         tokens = phrase.split()
         if len(tokens) > MAX_SUBJECT_WORDS or tokens[0].lower() in self.openers:
             return None
-        if any(t.lower() in self.finite for t in tokens) or any(t.lower() in ("at", "som", "og") for t in tokens[1:]):
-            if not re.fullmatch(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*", phrase):
-                return None
+        clause_inside = any(t.lower() in self.finite for t in tokens) or any(
+            t.lower() in ("at", "som", "og") for t in tokens[1:]
+        )
+        # "Tyskland og USA" is one subject; "X har … og" is a clause.
+        if clause_inside and not COORDINATED_NAMES.fullmatch(phrase):
+            return None
         if not self._plausible_speaker(phrase):
             return None
         return trim(text, offset, offset + len(phrase))
@@ -427,11 +429,18 @@ class AttributionFinder:
                 or lower in ("at", "om", "til", "overfor", "som")
             ):
                 break
-            if lower in self.lexicon.speech_verbs or lower in self.adverbs and count:
+            if lower in self.lexicon.speech_verbs or (lower in self.adverbs and count):
                 break
             if token in "()":
                 last_end = start + match.end()
                 continue
+            if (
+                count
+                and token.islower()
+                and re.search(r"(?:er|ar)$", lower)
+                and not self._is_role_word(token)
+            ):
+                break  # a present-tense verb after the phrase: "Ifølge avisen bygger …"
             count += 1
             if count > MAX_MENTION_WORDS:
                 return None
@@ -500,7 +509,7 @@ class AttributionFinder:
         if len(words(line)) > 14 or line.endswith((".", ":")) or para.dash_body_start is not None:
             return
         match = HEADLINE_SOURCE.match(line)
-        if match is None or match.group("source").isupper() and len(match.group("source")) > 5:
+        if match is None or (match.group("source").isupper() and len(match.group("source")) > 5):
             return
         offset = para.start + (len(para.text) - len(para.text.lstrip()))
         claim = match.group("claim")
@@ -562,12 +571,17 @@ def _previous_sentence(
     return None
 
 
+def _last_match(pattern: str, text: str) -> re.Match[str] | None:
+    found = None
+    for found in re.finditer(pattern, text):  # noqa: B007 - only the last one is wanted
+        pass
+    return found
+
+
 def _clause_boundary(text: str, start: int, cue_start: int) -> int | None:
     """Where a second attribution in the same sentence begins: ``…, men hun understreket at``."""
     segment = text[start:cue_start]
-    match = None
-    for match in re.finditer(r",\s+(?:men|og|mens)\s+|\s+(?:men|mens)\s+", segment):
-        pass
+    match = _last_match(r",\s+(?:men|og|mens)\s+|\s+(?:men|mens)\s+", segment)
     if match is None or len(words(segment[match.end() :])) > 6:
         return None
     return start + match.start()

@@ -3,12 +3,190 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
 
+import kilde
+from kilde import KildeError
+
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+DEBUG_ENV = "KILDE_DEBUG"
+"""Set this environment variable to see the traceback of an unexpected error."""
+
+
+class OutputFormat(StrEnum):
+    """How ``kilde analyze`` prints its result."""
+
+    text = "text"
+    json = "json"
+
+
+class LanguageChoice(StrEnum):
+    """Written standard of the input; ``auto`` detects it from the text."""
+
+    nb = "nb"
+    nn = "nn"
+    auto = "auto"
+
+
+def _language(value: str | None) -> str | None:
+    """The ``language`` argument for ``kilde.analyze``: None means detect."""
+    return None if value in (None, "auto") else value
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    """Report a user error on one line of stderr and stop, without a traceback."""
+    typer.echo(f"kilde: error: {' '.join(str(message).split())}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn ``KildeError`` into the one-line error, also when the app runs outside ``main``."""
+    try:
+        yield
+    except KildeError as error:
+        _fail(str(error))
+
+
+@app.command("analyze")
+def analyze_command(
+    path: Annotated[
+        str, typer.Argument(metavar="PATH", help="Article file (plain text or HTML), or - to read stdin.")
+    ],
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="text: a readable report; json: the kilde/1 object."),
+    ] = OutputFormat.text,
+    language: Annotated[
+        LanguageChoice, typer.Option("--language", "-l", help="nb (Bokmål), nn (Nynorsk) or auto.")
+    ] = LanguageChoice.auto,
+) -> None:
+    """Analyse one article and show who said what, to whom, according to whom."""
+    from kilde.io import read_document
+
+    with _user_errors():
+        document = read_document(path)
+        result = kilde.analyze(document.text, language=_language(language.value), doc_id=document.id)
+    if output_format is OutputFormat.json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+
+    from kilde.report import render_report
+
+    render_report(result, Console())
+
+
+def _error_json(record_id: Any, message: str) -> str:
+    return json.dumps({"id": record_id, "error": message}, ensure_ascii=False)
+
+
+def _batch_line(item: Any, default_language: str | None) -> tuple[str, bool]:
+    """The output line for one input line, and whether it was analysed; never raises on a bad record."""
+    from kilde.io import JsonlError
+
+    if isinstance(item, JsonlError):
+        return _error_json(item.id, item.reason), False
+    language = _language(item.language) if item.language is not None else default_language
+    try:
+        result = kilde.analyze(item.text, language=language, doc_id=str(item.id))
+        result["id"] = item.id
+        return json.dumps(result, ensure_ascii=False), True
+    except KildeError as error:
+        return _error_json(item.id, str(error)), False
+    except Exception as error:  # one broken record must not stop a batch
+        return _error_json(item.id, f"{type(error).__name__}: {error}"), False
+
+
+def _check_output_path(output: Path) -> Path:
+    if output.is_dir():
+        raise KildeError(f"{output} is a directory; give a file name for the output")
+    folder = output.parent
+    if not folder.is_dir():
+        raise KildeError(f"the output folder {folder} does not exist")
+    return folder
+
+
+@contextmanager
+def _atomic_writer(output: Path) -> Iterator[TextIO]:
+    """A temporary file next to ``output`` that replaces it only when writing finished without error.
+
+    A crash or Ctrl-C leaves any earlier ``output`` as it was and no partial file behind.
+    """
+    folder = _check_output_path(output)
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise KildeError(f"cannot write to {folder}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            yield stream
+        mode = output.stat().st_mode & 0o777 if output.exists() else 0o644
+        os.chmod(temp_name, mode)
+        os.replace(temp_name, output)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+@app.command("batch")
+def batch_command(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="IN.jsonl",
+            help='JSON Lines, one {"id", "text", "language"?} object per line; blank lines are skipped.',
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="OUT.jsonl", help="Where to write one result per line.")
+    ],
+    language: Annotated[
+        LanguageChoice,
+        typer.Option("--language", "-l", help="nb, nn or auto; used for records without a language."),
+    ] = LanguageChoice.auto,
+) -> None:
+    """Analyse many articles: one output line per non-blank input line, in input order.
+
+    A bad line or a failed analysis gives {"id": ..., "error": ...} in its place; the batch goes on.
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from kilde.io import count_jsonl_records, iter_jsonl_records
+
+    default_language = _language(language.value)
+    ok = errors = 0
+    with _user_errors():
+        total = count_jsonl_records(input_path)
+        records = iter_jsonl_records(input_path)
+        console = Console(stderr=True)
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            disable=not console.is_terminal,
+        )
+        with _atomic_writer(output) as stream, progress:
+            task = progress.add_task("Analysing", total=total)
+            for item in records:
+                line, analysed = _batch_line(item, default_language)
+                stream.write(line + "\n")
+                ok, errors = ok + analysed, errors + (not analysed)
+                progress.advance(task)
+    typer.echo(f"{ok + errors} records: {ok} ok, {errors} errors", err=True)
 
 
 @app.command("eval")
@@ -26,5 +204,57 @@ def eval_command(
         render_metrics(metrics)
 
 
-def main() -> None:
-    app()
+def _error_line(message: str) -> str:
+    return f"kilde: error: {' '.join(str(message).split())}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status; every error is one line on stderr.
+
+    Usage errors exit with 2, other errors with 1, Ctrl-C with 130. ``KILDE_DEBUG=1`` re-raises
+    unexpected errors to show their traceback.
+    """
+    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        status = command.main(args=args, prog_name="kilde", standalone_mode=False)
+    except typer.TyperException as error:  # Typer's own (vendored click) usage and parameter errors
+        message = error.format_message()
+        if type(error).__name__ == "NoArgsIsHelpError":
+            if message.strip():  # Typer's rich help prints itself and leaves the message empty
+                typer.echo(message, err=True)
+            return error.exit_code
+        context = getattr(error, "ctx", None)
+        hint = (
+            f" (see '{context.command_path} --help')" if context is not None and error.exit_code == 2 else ""
+        )
+        typer.echo(_error_line(message) + hint, err=True)
+        return error.exit_code
+    except typer.Abort:
+        typer.echo("kilde: interrupted", err=True)
+        return 130
+    except KeyboardInterrupt:
+        typer.echo("kilde: interrupted", err=True)
+        return 130
+    except KildeError as error:
+        typer.echo(_error_line(str(error)), err=True)
+        return 1
+    except BrokenPipeError:
+        # The reader went away (``kilde analyze x | head``); stop quietly.
+        sys.stderr.close()
+        return 1
+    except OSError as error:
+        where = f": {error.filename}" if error.filename else ""
+        typer.echo(_error_line(f"{error.strerror or error}{where}"), err=True)
+        return 1
+    except Exception as error:
+        if os.environ.get(DEBUG_ENV):
+            raise
+        typer.echo(
+            _error_line(f"unexpected {type(error).__name__}: {error} (set {DEBUG_ENV}=1 for the traceback)"),
+            err=True,
+        )
+        return 1
+    if status == 130:  # Typer turns Ctrl-C inside a command into exit status 130
+        typer.echo("kilde: interrupted", err=True)
+    return status if isinstance(status, int) else 0

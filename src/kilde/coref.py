@@ -27,8 +27,20 @@ NAME_RUN = re.compile(
 )
 DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n")
 ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
-MEDIA_WORDS = ("avis", "kanal", "nyhetsbyrå", "nyheitsbyrå", "nettavis", "lokalavis", "tv-kanal", "magasin", "medie")
-NAME_PREPOSITIONS = frozenset({"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"})
+MEDIA_WORDS = (
+    "avis",
+    "kanal",
+    "nyhetsbyrå",
+    "nyheitsbyrå",
+    "nettavis",
+    "lokalavis",
+    "tv-kanal",
+    "magasin",
+    "medie",
+)
+NAME_PREPOSITIONS = frozenset(
+    {"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"}
+)
 
 
 @dataclass
@@ -57,7 +69,11 @@ class SpeakerResolver:
         self._roles = lex.titles | frozenset(lex.gendered_nouns)
         # Capitalised only because they open a sentence: never part of a name.
         self._not_names = (
-            frozenset(lex.function_words) | lex.according_to | lex.speech_verbs | frozenset(lex.pronouns) | ARTICLES
+            frozenset(lex.function_words)
+            | lex.according_to
+            | lex.speech_verbs
+            | frozenset(lex.pronouns)
+            | ARTICLES
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -133,7 +149,8 @@ class SpeakerResolver:
                 tokens = tokens[firsts[0] :]
             # Drop a capitalised title or function word at the start ("Statsminister Ola Holm", "Ifølge NTB").
             while tokens and (
-                tokens[0].lower() in self._not_names or self._role_of(tokens[0]) is not None and len(tokens) > 1
+                tokens[0].lower() in self._not_names
+                or (self._role_of(tokens[0]) is not None and len(tokens) > 1)
             ):
                 tokens = tokens[1:]
             if not tokens or (len(tokens) == 1 and self._role_of(tokens[0]) is not None):
@@ -174,14 +191,18 @@ class SpeakerResolver:
             return "document"
         if mention.name is not None:
             first = mention.name.split()[0].lower()
-            if first in lex.first_names or len(mention.name.split()) >= 2 and mention.role is not None:
+            if first in lex.first_names or (len(mention.name.split()) >= 2 and mention.role is not None):
                 return "person"
         if mention.role is not None and not _ends_with_any(head or "", lex.organization_nouns):
             return "person"
         if head and (_ends_with_any(head, lex.organization_nouns) or _is_acronym(head)):
             return "organization"
         if mention.name is not None:
-            return "person" if len(mention.name.split()) >= 2 or not _is_acronym(mention.name) else "organization"
+            return (
+                "person"
+                if len(mention.name.split()) >= 2 or not _is_acronym(mention.name)
+                else "organization"
+            )
         return "unknown"
 
     def _narration_names(self, doc: Doc, direct_ranges: list[tuple[int, int]]) -> list[Mention]:
@@ -196,15 +217,23 @@ class SpeakerResolver:
                 preceding = para.text[: match.start()].split()
                 if preceding and preceding[-1].lower() in NAME_PREPOSITIONS:
                     continue
-                first = tokens[0].lower()
-                if first in self.lexicon.first_names or (
-                    len(tokens) >= 2 and match.start() > 0 and all(t[0].isupper() for t in tokens)
+                # Without a parser, only names that look personal count: a known first
+                # name, or a title right before the name ("fisker Tor Bakken").
+                named = [t for t in tokens if t.lower() not in self._not_names and self._role_of(t) is None]
+                titled = len(named) < len(tokens) or (preceding and self._role_of(preceding[-1]) is not None)
+                inside_sentence = match.start() > 0 and not re.search(
+                    r"[.!?:]\s*$", para.text[: match.start()]
+                )
+                if not named or not (
+                    named[0].lower() in self.lexicon.first_names
+                    or (len(named) >= 2 and (titled or inside_sentence))
                 ):
-                    mention = self.describe(match.group(), start)
-                    if mention.kind == "person" and mention.name:
-                        sentence_so_far = re.split(r"[.!?]\s", para.text[: match.start()])[-1]
-                        mention.salient = len(words(sentence_so_far)) <= 3
-                        found.append(mention)
+                    continue
+                mention = self.describe(match.group(), start)
+                if mention.kind == "person" and mention.name:
+                    sentence_so_far = re.split(r"[.!?]\s", para.text[: match.start()])[-1]
+                    mention.salient = len(words(sentence_so_far)) <= 3
+                    found.append(mention)
         return found
 
     # ----------------------------------------------------------- resolution
@@ -240,13 +269,15 @@ class SpeakerResolver:
         wanted = mention.pronoun
         if wanted == "pl":
             for _, entity, _ in reversed(history):
-                if entity.kind in ("organization", "anonymous") or entity.name.endswith(("ene", "ane", "er", "ar")):
+                if entity.kind in ("organization", "anonymous") or entity.name.endswith(
+                    ("ene", "ane", "er", "ar")
+                ):
                     return entity
             return previous_speaker
         # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause.
         for salient_only in (True, False):
             for _, entity, salient in reversed(history):
-                if salient_only and not salient or entity.kind != "person":
+                if (salient_only and not salient) or entity.kind != "person":
                     continue
                 if entity.gender is None or entity.gender == wanted:
                     return entity
@@ -343,7 +374,11 @@ def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Enti
         known = entity.name.lower().split()
         if len(tokens) < len(known) and known[-len(tokens) :] == tokens:
             return entity  # "Støre" after "Jonas Gahr Støre"
-        if len(known) < len(tokens) and tokens[-len(known) :] == known and entity.kind in ("person", "unknown"):
+        if (
+            len(known) < len(tokens)
+            and tokens[-len(known) :] == known
+            and entity.kind in ("person", "unknown")
+        ):
             return entity  # a fuller name for a surname seen first
         if len(tokens) == 1 and len(known) >= 2 and tokens[0] == known[0] and entity.kind == "person":
             return entity  # first name only
@@ -352,7 +387,7 @@ def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Enti
 
 def _heading_speaker(quote: Quote, quotes: list[Quote]) -> tuple[str, SpeakerKind, str] | None:
     """A quote heading's speaker: the quote it repeats, else the next quote with a speaker."""
-    heading_text = quote.content[0].text.lower().strip(" .!?«»\"–-")
+    heading_text = quote.content[0].text.lower().strip(' .!?«»"–-')
     later = [q for q in quotes if q.start_char > quote.start_char and q.entity_id is not None]
     for other in later:
         if heading_text and any(heading_text in part.text.lower() for part in other.content):
@@ -364,10 +399,13 @@ def _heading_speaker(quote: Quote, quotes: list[Quote]) -> tuple[str, SpeakerKin
 
 
 def _description(text: str) -> str:
+    """``En talsmann for Vatikanet`` -> ``talsmann for Vatikanet``: no article, proper names kept."""
     tokens = text.split()
     if tokens and tokens[0].lower() in ARTICLES:
         tokens = tokens[1:]
-    return " ".join(tokens).lower()
+    if tokens and tokens[0][1:].islower():
+        tokens[0] = tokens[0].lower()
+    return " ".join(tokens)
 
 
 def _head_word(tokens: list[str]) -> str | None:
@@ -396,7 +434,9 @@ def _is_acronym(word: str) -> bool:
 
 
 def _ngrams(tokens: list[str]) -> list[str]:
-    return [" ".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(len(tokens), i + 4) + 1)]
+    return [
+        " ".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(len(tokens), i + 4) + 1)
+    ]
 
 
 @Language.factory("kilde_coref")

@@ -1,24 +1,400 @@
-"""Hedges: reportative and epistemic markers in the journalist's own voice."""
+"""Hedges: reportative and epistemic markers in the journalist's own voice.
+
+Two kinds of marker are found:
+
+* fixed phrases from the language data (``lang/<nb|nn>/hedges.txt``), matched
+  over tokens with a spaCy ``Matcher``: ``angivelig``, ``trolig``, ``etter det
+  VG erfarer``, ``uten at det er bekreftet``;
+* reportative ``skal``: ``skal ha`` + participle (``skal ha blitt fanget``,
+  ``skal Gabriele ha forklart``), ``skal være`` + participle (``skal være
+  dypt såret``), ``skal ifølge X være``, and ``skal`` + a few state verbs
+  (``skal befinne seg``). ``skal`` is far more often future or obligation
+  (``skal ha møte i morgen``, ``skal være ferdig i 2030``, ``skal bli``), so the
+  construction must show a completed event or a hearsay word.
+
+Markers inside direct quotes are the speaker's, not the journalist's, and are
+left out: the direct quotes of ``doc._.quotes`` where the quotes stage ran, and
+on its own account text inside «…», "…", “…” and dialogue-dash paragraphs up
+to their tag (``, sier han.``). Boilerplate lines are left out too.
+
+Each quote whose frame carries a hedge gets ``quote.hedged = True``.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from kilde.lexicon import Lexicon
-from kilde.types import HEDGE_SPANS
+from kilde.text import quote_pairs
+from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote
+
+REPORTATIVE = "reportative"
+EPISTEMIC = "epistemic"
+PHRASE_KINDS = (REPORTATIVE, EPISTEMIC)
+SKAL_VERB = "skal-verb"
+NOT_PARTICIPLE = "not-participle"
+
+SKAL = frozenset({"skal"})
+HA = frozenset({"ha"})
+VAERE = frozenset({"være", "vere", "vera"})
+# Hearsay words that turn "skal … være/ha" reportative whatever follows
+# ("skal ifølge Alte være medlemmer"); angivelig and visstnok are hedges themselves.
+HEARSAY_WORDS = frozenset({"ifølge", "ifølgje", "angivelig", "angiveleg", "visstnok"})
+# Words that may stand between "skal" and "ha"/"være" and still form one marker ("skal ikke ha").
+MARKER_ADVERBS = frozenset({"ikke", "ikkje", "også", "òg", "angivelig", "angiveleg", "visstnok", "heller"})
+# Adverbs between "ha"/"være" and the participle: "skal ha blitt", "skal være dypt såret".
+PREDICATE_ADVERBS = frozenset(
+    ["ikke", "ikkje", "også", "òg", "bare", "berre", "nettopp", "tidlegare", "tidligere", "allerede", "alt", "selv", "sjølv", "først", "dypt", "djupt", "hardt", "alvorlig", "alvorleg", "lettere", "lettare", "kraftig", "sterkt", "svært", "veldig", "delvis", "fortsatt", "framleis", "fremdeles", "angivelig", "angiveleg", "visstnok"]
+)
+# Participles that no ending rule catches, Bokmål and Nynorsk.
+IRREGULAR_PARTICIPLES = frozenset(
+    ["blitt", "vorte", "vore", "vært", "sagt", "gjort", "fått", "gått", "sett", "tatt", "gitt", "hatt", "kommet", "kome", "komme", "funnet", "funne", "teke", "tatt", "gjeve", "gitt", "skrevet", "skrive", "drept", "skote", "skutt", "stjålet", "stole", "truffet", "treft", "forsvunnet", "forsvunne", "sloppet", "sleppe", "brutt", "broten", "brote", "bitt", "bite", "dødd", "død", "døydd"]
+)
+# Nouns ending like a participle: "sikkerhet", "tryggleik" do not follow "skal ha" as hearsay.
+NOUN_ENDINGS = ("het", "heit", "skap", "ing")
+# After these, "skal" is in a clause of purpose or demand ("enige om at X skal være …").
+DEONTIC_INTRO = frozenset(
+    ["om", "for", "slik", "sørge", "sikre", "krav", "kravet", "vedtak", "vedtaket", "vedtatt", "vedteke", "mål", "målet"]
+)
+# Tokens that end the search for "ha"/"være" after "skal": another clause begins.
+# "skal bli", "skal få": future or permission, never hearsay.
+CLAUSE_STOPS = frozenset(
+    ["og", "men", "eller", "at", "å", "som", "når", "da", "fordi", "hvis", "dersom", "viss", "om", "vil", "kan", "må", "bør", "skulle", "ville", "kunne", "har", "hadde", "er", "var", "blir", "ble", "vart", "blei", "bli", "få", "måtte"]
+)
+# Short words that end in -t or -d without being participles.
+NOT_PARTICIPLE_FORMS = frozenset(["med", "ved", "mot", "ut", "opp", "ned", "at", "det", "et", "eit", "godt", "mat", "rett", "nytt"])
+RELATIVE_OPENERS = frozenset(["som", "der", "hvor", "kor", "da", "når"])
+# Tokens scanned after "skal" at the top level of the clause (subject, adverbs).
+MAX_SKAL_GAP = 7
+MAX_SKAL_WINDOW = 40
+
+# Tags that close a dash-opened quote when the language data has no speech verbs.
+FALLBACK_SPEECH_VERBS = frozenset(
+    ["sier", "sa", "seier", "forteller", "fortalte", "fortel", "forklarer", "forklarte", "forklarar", "skriver", "skrev", "skriv", "opplyser", "opplyste", "opplyste", "opplyser", "legger", "la", "legg", "spør", "spurte", "spør", "svarer", "svarte", "svarar", "mener", "meinte", "meiner", "understreker", "understreka", "påpeker", "påpeika", "konstaterer", "konstaterte", "hevder", "hevdet", "hevdar", "uttaler", "uttalte", "uttaler", "melder", "meldte", "meldar", "advarer", "åtvarar", "innrømmer", "innrømte", "vedgår", "erkjenner", "bekrefter", "bekreftet", "stadfester", "stadfesta"]
+)
+_DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]*(?=\S)")
+_COLON_DASH = re.compile(r":[ \t]+[–—-][ \t]+(?=\S)")
+_INLINE_DASH = re.compile(r"(?<=[.!?])[ \t]+[–—][ \t]+(?=\S)")
+
+
+@dataclass(frozen=True)
+class HedgeData:
+    """The parsed entries of ``hedges.txt``: phrase patterns and the ``skal`` word lists."""
+
+    phrases: tuple[tuple[str, tuple[dict[str, object], ...]], ...]
+    skal_verbs: frozenset[str]
+    not_participles: frozenset[str]
+
+    @classmethod
+    def parse(cls, entries: Iterable[str]) -> HedgeData:
+        phrases: list[tuple[str, tuple[dict[str, object], ...]]] = []
+        skal_verbs: set[str] = set()
+        not_participles: set[str] = set()
+        for entry in entries:
+            kind, sep, body = entry.partition(":")
+            kind, body = kind.strip().lower(), body.strip().lower()
+            if not sep or not body:
+                raise ValueError(f"bad hedge entry {entry!r}: use 'kind: pattern'")
+            if kind in PHRASE_KINDS:
+                phrases.append((kind, token_pattern(body)))
+            elif kind == SKAL_VERB:
+                skal_verbs.update(body.split())
+            elif kind == NOT_PARTICIPLE:
+                not_participles.update(body.split())
+            else:
+                raise ValueError(f"bad hedge entry {entry!r}: unknown kind {kind!r}")
+        return cls(tuple(phrases), frozenset(skal_verbs), frozenset(not_participles))
+
+
+def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
+    """A ``Matcher`` pattern from the data-file syntax (see ``lang/nb/hedges.txt``)."""
+    tokens: list[dict[str, object]] = []
+    for raw in pattern.split():
+        optional = len(raw) > 1 and raw.endswith("?")
+        word = raw[:-1] if optional else raw
+        spec: dict[str, object]
+        if word == "*":
+            spec = {"IS_PUNCT": False, "IS_SPACE": False}
+        elif word == "**":
+            spec = {"IS_PUNCT": False, "IS_SPACE": False, "OP": "{1,4}"}
+        elif "|" in word:
+            spec = {"LOWER": {"IN": [w for w in word.split("|") if w]}}
+        else:
+            spec = {"LOWER": word}
+        if optional:
+            spec["OP"] = "?"
+        tokens.append(spec)
+    return tuple(tokens)
 
 
 class HedgeDetector:
-    def __init__(self, lexicon: Lexicon, name: str = "kilde_hedges") -> None:
+    """Component ``kilde_hedges``: writes ``doc.spans[HEDGE_SPANS]`` and marks hedged quotes."""
+
+    def __init__(self, vocab: Vocab, lexicon: Lexicon, name: str = "kilde_hedges") -> None:
         self.name = name
         self.lexicon = lexicon
+        self.data = HedgeData.parse(lexicon.hedges)
+        self.matcher = Matcher(vocab)
+        for kind in PHRASE_KINDS:
+            patterns = [list(p) for k, p in self.data.phrases if k == kind]
+            if patterns:
+                self.matcher.add(kind, patterns, greedy="LONGEST")
+        verbs = (lexicon.speech_verbs | lexicon.direct_only_verbs | FALLBACK_SPEECH_VERBS) - {""}
+        alternatives = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
+        # ", sier han." / "? spør hun" after a dash-opened quote.
+        self.tag = re.compile(rf"[,!?…][»”\"]?[ \t]+(?:{alternatives})\b", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.spans[HEDGE_SPANS] = []
+        sentences = _sentence_bounds(doc)
+        candidates = [
+            Span(doc, start, end, label=doc.vocab.strings[match_id]) for match_id, start, end in self.matcher(doc)
+        ]
+        candidates.extend(self._skal_markers(doc, sentences))
+        excluded = self._excluded_ranges(doc)
+        hedges = [
+            span
+            for span in filter_spans(candidates)
+            if not any(start < span.end_char and span.start_char < end for start, end in excluded)
+        ]
+        hedges.sort(key=lambda span: span.start)
+        doc.spans[HEDGE_SPANS] = hedges
+        quotes = _doc_quotes(doc)
+        if quotes:
+            mark_hedged_quotes(quotes, hedges, sentences)
         return doc
+
+    # -- reportative "skal" ---------------------------------------------------
+
+    def _skal_markers(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Span]:
+        spans: list[Span] = []
+        for token in doc:
+            if token.lower_ not in SKAL:
+                continue
+            sent_start, sent_end = sentences[token.i]
+            if _in_deontic_clause(doc, token.i, sent_start):
+                continue
+            span = self._reportative_skal(doc, token.i, sent_end)
+            if span is not None:
+                spans.append(span)
+        return spans
+
+    def _reportative_skal(self, doc: Doc, i: int, sent_end: int) -> Span | None:
+        """The marker span when the ``skal`` at ``i`` reports hearsay, else None.
+
+        Scans the clause after ``skal`` for its ``ha`` / ``være``, passing the
+        subject ("skal Gabriele ha forklart"), adverbs and a relative clause set
+        off by commas ("skal lederen, som …, ha blitt"), but stopping where a new
+        clause begins.
+        """
+        hearsay = False
+        in_relative = False
+        gap = 0
+        end = min(sent_end, i + MAX_SKAL_WINDOW)
+        j = i + 1
+        while j < end:
+            token = doc[j]
+            lower = token.lower_
+            if in_relative:
+                in_relative = token.text != ","
+                j += 1
+                continue
+            if token.text == "," and j + 1 < end and doc[j + 1].lower_ in RELATIVE_OPENERS:
+                in_relative = True
+                j += 1
+                continue
+            if token.is_punct or token.is_space:
+                return None
+            if lower in HEARSAY_WORDS:
+                if lower != "ifølge" and lower != "ifølgje":
+                    return self._marker(doc, i, j)
+                hearsay = True
+            elif lower in HA and doc[j - 1].lower_ != "å":
+                return self._marker(doc, i, j) if self._participle_after(doc, j + 1, end, hearsay) else None
+            elif lower in VAERE and doc[j - 1].lower_ != "å":
+                return self._marker(doc, i, j) if self._predicate_after(doc, j + 1, end, hearsay) else None
+            elif lower in self.data.skal_verbs:
+                return self._marker(doc, i, j) if gap <= 3 else None
+            elif lower in CLAUSE_STOPS:
+                return None
+            gap += 1
+            if gap > MAX_SKAL_GAP:
+                return None
+            j += 1
+        return None
+
+    def _participle_after(self, doc: Doc, k: int, end: int, hearsay: bool) -> bool:
+        """Whether a past participle follows ``skal … ha`` at ``k`` ("ha blitt", "ha ikke forklart")."""
+        k = _skip(doc, k, end, PREDICATE_ADVERBS)
+        if k >= end:
+            return False
+        word = doc[k]
+        if word.lower_ in self.data.not_participles:
+            return False
+        return hearsay or self._looks_participle(word)
+
+    def _predicate_after(self, doc: Doc, k: int, end: int, hearsay: bool) -> bool:
+        """Whether ``skal … være`` at ``k`` goes on as hearsay: a participle, or any predicate after ifølge."""
+        k = _skip(doc, k, end, PREDICATE_ADVERBS)
+        if k >= end or doc[k].lower_ in self.data.not_participles:
+            return False
+        return hearsay or self._looks_participle(doc[k])
+
+    def _looks_participle(self, token: Token) -> bool:
+        """A past participle by its form (no tagger) or by its part of speech (with one)."""
+        word = token.lower_
+        pos = token.pos_
+        if pos in ("NOUN", "PROPN", "DET", "PRON", "NUM", "ADP", "CCONJ", "SCONJ"):
+            return False
+        if pos in ("VERB", "AUX"):
+            return word not in self.data.not_participles
+        if word in IRREGULAR_PARTICIPLES:
+            return True
+        if not word.isalpha() or len(word) < 4 or word in self.data.not_participles | NOT_PARTICIPLE_FORMS:
+            return False
+        if word.endswith(NOUN_ENDINGS):
+            return False
+        # -et/-t/-d/-dd/-tt in both standards; -a is the Nynorsk weak participle (kasta).
+        return word.endswith(("t", "d")) or (len(word) >= 5 and word.endswith("a"))
+
+    @staticmethod
+    def _marker(doc: Doc, i: int, j: int) -> Span:
+        """``skal`` with its auxiliary when they stand together ("skal ha blitt", "skal ikke ha"), else ``skal``."""
+        if all(doc[k].lower_ in MARKER_ADVERBS for k in range(i + 1, j)) and (
+            doc[j].lower_ in HA | VAERE | HEARSAY_WORDS - {"ifølge", "ifølgje"}
+        ):
+            end = j + 1
+            if end < len(doc) and doc[end].lower_ in ("blitt", "vorte", "vore", "vært"):
+                end += 1
+            return Span(doc, i, end, label=REPORTATIVE)
+        return Span(doc, i, i + 1, label=REPORTATIVE)
+
+    # -- what is not the journalist's voice -----------------------------------
+
+    def _excluded_ranges(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character ranges of direct quotes and boilerplate lines."""
+        ranges: list[tuple[int, int]] = []
+        if BOILERPLATE_SPANS in doc.spans:
+            ranges.extend((s.start_char, s.end_char) for s in doc.spans[BOILERPLATE_SPANS])
+        for quote in _doc_quotes(doc):
+            if quote.type == "direct":
+                ranges.extend((s.start_char, s.end_char) for s in quote.content)
+        ranges.extend(self.quoted_ranges(doc.text))
+        return ranges
+
+    def quoted_ranges(self, text: str) -> list[tuple[int, int]]:
+        """Text inside quote marks and dash-opened quotes, found without the quotes stage."""
+        ranges: list[tuple[int, int]] = []
+        offset = 0
+        for line in text.split("\n"):
+            ranges.extend((offset + a, offset + b + 1) for a, b in quote_pairs(line))
+            ranges.extend((offset + a, offset + b) for a, b in self._dash_ranges(line))
+            offset += len(line) + 1
+        return ranges
+
+    def _dash_ranges(self, line: str) -> list[tuple[int, int]]:
+        """Spoken stretches of a line: after an opening dash, up to the tag (", sier han").
+
+        After the tag the line is narration again until a new dash opens a
+        quote ("…, sier hun. – Det er …"). A headline's "Rubrikk: – Sitat" counts too.
+        """
+        opener = _DASH_LINE.match(line) or _COLON_DASH.search(line)
+        ranges: list[tuple[int, int]] = []
+        while opener is not None:
+            start = opener.end()
+            tag = self.tag.search(line, start)
+            if tag is None:
+                ranges.append((start, len(line)))
+                break
+            ranges.append((start, tag.start()))
+            opener = _INLINE_DASH.search(line, tag.end())
+        return ranges
+
+
+def _doc_quotes(doc: Doc) -> list[Quote]:
+    """``doc._.quotes`` when the quotes stage ran, else an empty list."""
+    if not Doc.has_extension("quotes"):
+        return []
+    return doc._.quotes or []
+
+
+def _skip(doc: Doc, k: int, end: int, words: frozenset[str], limit: int = 3) -> int:
+    """The index after up to ``limit`` tokens from ``words`` at ``k``."""
+    skipped = 0
+    while k < end and skipped < limit and doc[k].lower_ in words:
+        k += 1
+        skipped += 1
+    return k
+
+
+def _in_deontic_clause(doc: Doc, i: int, sent_start: int) -> bool:
+    """Whether the ``skal`` at ``i`` stands in an "om at" / "for at" / "slik at" clause.
+
+    Such clauses state demands, goals and plans ("enige om at 20 prosent skal
+    være fornybar"), where "skal" is obligation, not hearsay.
+    """
+    for k in range(i - 1, sent_start, -1):
+        token = doc[k]
+        if token.text in (",", ";", ":") or token.lower_ in SKAL:
+            return False
+        if token.lower_ == "at":
+            return doc[k - 1].lower_ in DEONTIC_INTRO
+    return False
+
+
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """For each token, the (start, end) token indices of its sentence; lines when no sentences are set."""
+    bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+    if doc.has_annotation("SENT_START"):
+        for sent in doc.sents:
+            for k in range(sent.start, sent.end):
+                bounds[k] = (sent.start, sent.end)
+        return bounds
+    start = 0
+    for token in doc:
+        if token.is_space and "\n" in token.text:
+            for k in range(start, token.i + 1):
+                bounds[k] = (start, token.i + 1)
+            start = token.i + 1
+    for k in range(start, len(doc)):
+        bounds[k] = (start, len(doc))
+    return bounds
+
+
+def mark_hedged_quotes(
+    quotes: Sequence[Quote], hedges: Sequence[Span], sentences: Sequence[tuple[int, int]]
+) -> None:
+    """Set ``hedged`` on each quote whose frame carries a hedge.
+
+    The hedge must share a sentence with the quote's cue or content; for a
+    direct quote it must lie outside the quoted words (those are the
+    speaker's), for an indirect or mixed quote it may lie inside the content
+    ("X sier at mannen trolig …").
+    """
+    for quote in quotes:
+        parts = list(quote.content) + ([quote.cue] if quote.cue is not None else [])
+        sentence_ids = {sentences[span.start] for span in parts if len(span)} | {
+            sentences[span.end - 1] for span in parts if len(span)
+        }
+        for hedge in hedges:
+            if sentences[hedge.start] not in sentence_ids:
+                continue
+            inside = any(
+                span.start_char <= hedge.start_char and hedge.end_char <= span.end_char
+                for span in quote.content
+            )
+            if quote.type != "direct" or not inside:
+                quote.hedged = True
+                break
 
 
 @Language.factory("kilde_hedges")
 def make_hedges(nlp: Language, name: str) -> HedgeDetector:
-    return HedgeDetector(Lexicon.load(nlp.lang), name)
+    return HedgeDetector(nlp.vocab, Lexicon.load(nlp.lang), name)

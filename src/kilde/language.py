@@ -6,12 +6,78 @@ import re
 
 # Frequent function words and forms that are distinctive for one written standard.
 NYNORSK_MARKERS = frozenset(
-    "ikkje eg ho dei dykk kva korleis kvifor kven seier frå vere berre meir noko nokon mykje heilt "
-    "eit ein eitt òg no difor kvar veit vart blei vore sjølv saman heile vidare sidan medan".split()
+    [
+        "ikkje",
+        "eg",
+        "ho",
+        "dei",
+        "dykk",
+        "kva",
+        "korleis",
+        "kvifor",
+        "kven",
+        "seier",
+        "frå",
+        "vere",
+        "berre",
+        "meir",
+        "noko",
+        "nokon",
+        "mykje",
+        "heilt",
+        "eit",
+        "ein",
+        "eitt",
+        "òg",
+        "no",
+        "difor",
+        "kvar",
+        "veit",
+        "vart",
+        "blei",
+        "vore",
+        "sjølv",
+        "saman",
+        "heile",
+        "vidare",
+        "sidan",
+        "medan",
+    ]
 )
 BOKMAL_MARKERS = frozenset(
-    "ikke jeg hun de dere hva hvordan hvorfor hvem sier fra være bare mer noe noen mye helt et "
-    "nå derfor hver vet ble vært selv sammen hele videre siden mens".split()
+    [
+        "ikke",
+        "jeg",
+        "hun",
+        "de",
+        "dere",
+        "hva",
+        "hvordan",
+        "hvorfor",
+        "hvem",
+        "sier",
+        "fra",
+        "være",
+        "bare",
+        "mer",
+        "noe",
+        "noen",
+        "mye",
+        "helt",
+        "et",
+        "nå",
+        "derfor",
+        "hver",
+        "vet",
+        "ble",
+        "vært",
+        "selv",
+        "sammen",
+        "hele",
+        "videre",
+        "siden",
+        "mens",
+    ]
 )
 _WORD = re.compile(r"[a-zæøåéèò]+")
 

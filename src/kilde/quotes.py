@@ -20,7 +20,7 @@ from kilde.text import DASH_OPENING, Paragraph, char_span, paragraphs, quote_pai
 from kilde.types import Quote, doc_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
-TAG_PUNCTUATION = " \t,?!…»”\""
+TAG_PUNCTUATION = ' \t,?!…»”"'
 HEADING_MAX_WORDS = 12
 # Quoted stretches this long (in words) read as statements even without a tag.
 STATEMENT_MIN_WORDS = 6
@@ -145,7 +145,7 @@ def _first_tag_cue(
                 return None
             if not text[start:position].strip(TAG_PUNCTUATION):
                 return cue_by_start[position]
-        elif text[start:position].rstrip(" \t»”\"").endswith((",", "?", "!", "…")):
+        elif text[start:position].rstrip(' \t»”"').endswith((",", "?", "!", "…")):
             return cue_by_start[position]
     return None
 
@@ -160,8 +160,10 @@ def _interrupted_rest(text: str, after_cue: int, end: int) -> int | None:
     resume = tag_end + 1
     while resume < end and text[resume] == " ":
         resume += 1
-    if resume < end and (text[resume] in "«“\"" or text[resume].islower()):
-        if text[resume].islower() and text[resume:].startswith(("og ", "men ", "som ", "da ", "før ", "etter ")):
+    if resume < end and (text[resume] in '«“"' or text[resume].islower()):
+        if text[resume].islower() and text[resume:].startswith(
+            ("og ", "men ", "som ", "da ", "før ", "etter ")
+        ):
             return None
         return resume
     return None
@@ -182,7 +184,7 @@ def _inside_indirect_frame(before: str, cue_by_start: dict[int, Span], para_star
 
 def _is_heading_line(line: str) -> bool:
     """Headlines and sub-headings: short, and not ended like a sentence of body text."""
-    stripped = DASH_OPENING.sub("", line).strip().rstrip("»”\"")
+    stripped = DASH_OPENING.sub("", line).strip().rstrip('»”"')
     return 0 < len(words(stripped)) <= HEADING_MAX_WORDS and not stripped.endswith((".", ":"))
 
 

@@ -12,8 +12,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 SENTENCE_END = frozenset(".!?")
-CLOSING_MARKS = frozenset("»\"”)")
-OPENING_MARKS = frozenset("«\"“–—-(")
+CLOSING_MARKS = frozenset('»"”)')
+OPENING_MARKS = frozenset('«"“–—-(')
 
 
 class ParagraphSentencizer:
@@ -33,9 +33,9 @@ class ParagraphSentencizer:
                 after_break = True
                 after_end = False
                 continue
-            if after_break:
-                token.is_sent_start = True
-            elif after_end and (token.is_title or token.is_digit or token.text[:1] in OPENING_MARKS):
+            if after_break or (
+                after_end and (token.is_title or token.is_digit or token.text[:1] in OPENING_MARKS)
+            ):
                 token.is_sent_start = True
             else:
                 token.is_sent_start = token.i == 0

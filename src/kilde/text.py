@@ -115,7 +115,32 @@ def words(text: str) -> list[str]:
 
 # Abbreviations that end in a full stop without ending the sentence.
 ABBREVIATIONS = frozenset(
-    "dr mr mrs st nr kl ca bl.a f.eks mv osv jf pga iflg evt inkl ekskl prof adv tlf ang mill mrd kr".split()
+    [
+        "dr",
+        "mr",
+        "mrs",
+        "st",
+        "nr",
+        "kl",
+        "ca",
+        "bl.a",
+        "f.eks",
+        "mv",
+        "osv",
+        "jf",
+        "pga",
+        "iflg",
+        "evt",
+        "inkl",
+        "ekskl",
+        "prof",
+        "adv",
+        "tlf",
+        "ang",
+        "mill",
+        "mrd",
+        "kr",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"]?(?=\s+|$)")
 
@@ -134,7 +159,7 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         token = word.group(1).lower() if word else ""
         following = text[stop:end].lstrip()
         if match.group().startswith("."):
-            if len(token) == 1 and token.isalpha() or token.strip("(") in ABBREVIATIONS:
+            if (len(token) == 1 and token.isalpha()) or token.strip("(") in ABBREVIATIONS:
                 continue
             if following[:1].islower() or following[:1].isdigit():
                 continue
