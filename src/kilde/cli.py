@@ -1,4 +1,4 @@
-"""The ``kilde`` command line: analyze, batch, eval."""
+"""kilde: who said what, to whom, according to whom, in Norwegian news."""
 
 from __future__ import annotations
 
