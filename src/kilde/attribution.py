@@ -96,9 +96,10 @@ class AttributionFinder:
             i = bisect.bisect_right(starts, position) - 1
             return paras[i] if i >= 0 and position <= paras[i].end else None
 
-        direct = [q for q in quotes if q.type == "direct"]
+        # Quotes found by the quotes stage: direct ones and mixed fragments with a tag.
+        found_by_quotes_stage = list(quotes)
         used_cues: set[int] = set()
-        for quote in direct:
+        for quote in found_by_quotes_stage:
             para = paragraph_of(quote.start_char)
             if para is None:
                 continue
@@ -115,7 +116,7 @@ class AttributionFinder:
                 if used is not None:
                     used_cues.add(used)
 
-        occupied = [(q.start_char, q.end_char) for q in direct]
+        occupied = [(q.start_char, q.end_char) for q in found_by_quotes_stage]
         cues = [c for c in self.cues(doc) if c.start_char not in used_cues]
         for para in paras:
             if para.dash_body_start is None or not any(
@@ -344,7 +345,9 @@ class AttributionFinder:
         complement = self._complement(text, after_subject, end, require_at=subject[0] > cue.start_char)
         if complement is None:
             return None
-        content = char_span(doc, complement, _coordination_end(text, complement, end, self.clause_words))
+        bare = not re.search(r"\b(?:at|om)\s+$", text[max(complement - 4, 0) : complement])
+        content_end = _coordination_end(text, complement, end, self.clause_words) if bare else end
+        content = char_span(doc, complement, content_end)
         if content is None or len(words(content.text)) < 2:
             return None
         return Quote(
@@ -487,7 +490,7 @@ class AttributionFinder:
         if not tokens:
             return False
         first = tokens[0].lower().strip("(")
-        if first in NON_SPEAKERS or first in ("at", "om", "som"):
+        if first in NON_SPEAKERS or first in ("at", "om", "som", "å"):
             return False
         if first in self.lexicon.pronouns:
             return len(tokens) == 1 or tokens[1].lower() in self.adverbs

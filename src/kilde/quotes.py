@@ -16,11 +16,13 @@ from spacy.tokens import Doc, Span
 
 from kilde.cues import ACCORDING, CueMatcher
 from kilde.lexicon import Lexicon
-from kilde.text import DASH_OPENING, Paragraph, char_span, paragraphs, quote_pairs, words
+from kilde.text import DASH_OPENING, Paragraph, char_span, paragraphs, quote_pairs, trim, words
 from kilde.types import Quote, doc_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
 TAG_PUNCTUATION = ' \t,?!…»”"'
+# Words after a cue that show it opens a clause rather than a tag.
+NOT_A_SPEAKER = frozenset({"det", "dette", "at", "om", "seg", "ikke", "ikkje", "å", "som", "meg", "oss"})
 HEADING_MAX_WORDS = 12
 # Quoted stretches this long (in words) read as statements even without a tag.
 STATEMENT_MIN_WORDS = 6
@@ -114,6 +116,13 @@ class QuoteFinder:
             )
             if not (cue or colon_frame or standalone or statement):
                 continue  # a scare quote, a title, or a fragment of a mixed quote
+            sentence_start = _sentence_start(before)
+            if cue is not None and not colon_frame and len(words(before[sentence_start:])) >= 2:
+                # "Her er tettheten «helt ekstrem», sier hun": the journalist's words frame a fragment.
+                mixed = _mixed_span(doc, para.start + sentence_start, para.start + close_at + 1)
+                if mixed is not None:
+                    found.append(Quote("mixed", [mixed], cue=cue))
+                continue
             content = char_span(doc, para.start + open_at + 1, para.start + close_at)
             if content is None:
                 continue
@@ -145,9 +154,17 @@ def _first_tag_cue(
                 return None
             if not text[start:position].strip(TAG_PUNCTUATION):
                 return cue_by_start[position]
-        elif text[start:position].rstrip(' \t»”"').endswith((",", "?", "!", "…")):
+        elif text[start:position].rstrip(' \t»”"').endswith((",", "?", "!", "…")) and _tag_follows(
+            text, cue_by_start[position].end_char, end
+        ):
             return cue_by_start[position]
     return None
+
+
+def _tag_follows(text: str, cue_end: int, end: int) -> bool:
+    """A speaker, not a clause, comes after a tag cue: ``, sier han`` but not ``, viser det at``."""
+    following = text[cue_end:end].split()
+    return not following or following[0].lower().strip(",.") not in NOT_A_SPEAKER
 
 
 def _interrupted_rest(text: str, after_cue: int, end: int) -> int | None:
@@ -174,9 +191,21 @@ def _sentence_end(text: str, start: int, end: int) -> int:
     return start + match.start() if match else end
 
 
+def _sentence_start(before: str) -> int:
+    """Offset in ``before`` where its last sentence begins."""
+    ends = [m.end() for m in re.finditer(r"[.!?][»”\"]?\s+", before)]
+    return ends[-1] if ends else len(before) - len(before.lstrip())
+
+
+def _mixed_span(doc: Doc, start: int, end: int) -> Span | None:
+    """A mixed quote's content keeps its quote marks; only spaces and commas are trimmed."""
+    start, end = trim(doc.text, start, end, " \t,.–—-")
+    return doc.char_span(start, end, alignment_mode="expand") if start < end else None
+
+
 def _inside_indirect_frame(before: str, cue_by_start: dict[int, Span], para_start: int) -> bool:
     """Whether the quote mark sits in an ``at``/``om`` clause of a cue in the same sentence."""
-    sentence_start = max(before.rfind(". "), before.rfind("? "), before.rfind("! "), -1) + 1
+    sentence_start = _sentence_start(before)
     segment_start = para_start + sentence_start
     has_cue = any(segment_start <= pos < para_start + len(before) for pos in cue_by_start)
     return has_cue and re.search(r"\b(at|om)\b", before[sentence_start:]) is not None
