@@ -38,6 +38,8 @@ HEADLINE_SOURCE = re.compile(
     r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$"
 )
 COORDINATED_NAMES = re.compile(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*")
+# Words that cannot open a bare complement clause ("sier mye om", "mener noe annet").
+NOT_A_SUBJECT = frozenset({"mye", "lite", "noe", "noko", "ingenting", "ja", "nei", "seg", "meg", "oss", "til", "om"})
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 NON_SPEAKERS = frozenset(
@@ -456,14 +458,16 @@ class AttributionFinder:
         """Start of the reported clause after the cue (and any addressee), without ``at``/``om``."""
         rest = text[position:end]
         match = re.match(
-            r"\s*(?:(?:\w+)\s+){0,1}?(?:(?:til|overfor)\s+[^,.:;]*?\s+)?(?P<comp>at|om)\s+(?=\S)", rest
+            r"\s*(?:[\w-]+\s+){0,4}?(?:(?:til|overfor)\s+[^,.:;]*?\s+)?(?P<comp>at|om)\s+(?=\S)", rest
         )
         if match:
-            between = rest[: match.start("comp")].split()
-            if all(
-                w.lower() in self.adverbs or w.lower() in ("til", "overfor") or w[:1].isupper() or True
-                for w in between
-            ):
+            between = [w.lower() for w in rest[: match.start("comp")].split()]
+            following = rest[match.end() :].split()
+            # "om" is also a preposition ("varslet tilsynet om saken"): as a complementiser a subject follows.
+            clause_follows = match.group("comp") == "at" or bool(
+                following and following[0].lower() in self.clause_words
+            )
+            if clause_follows and not any(w in self.finite or w in ("det", "seg", "ikke", "ikkje") for w in between):
                 return position + match.end()
         stripped = rest.lstrip()
         if require_at or not stripped:
@@ -471,10 +475,19 @@ class AttributionFinder:
         first = stripped.split()[0].lower().strip(",")
         if first in self.adverbs:
             stripped = stripped[len(first) :].lstrip()
-            first = stripped.split()[0].lower().strip(",") if stripped else ""
-        if (first in self.clause_words or stripped[:1].isupper()) and len(words(stripped)) >= 4:
-            return end - len(stripped) - (len(text[position:end]) - len(rest))
+        if self._reads_as_clause(stripped):
+            return end - len(stripped)
         return None
+
+    def _reads_as_clause(self, phrase: str) -> bool:
+        """Whether a bare complement ("mener vedtaket ikke kommer …") is a clause, not an object."""
+        tokens = [t.lower().strip(",.") for t in phrase.split()]
+        if len(tokens) < 4 or tokens[0] in NOT_A_SUBJECT:
+            return False
+        if tokens[0] in self.clause_words or phrase[:1].isupper():
+            return True
+        # A finite verb or a negation within the first words: "loven må strammes inn".
+        return any(t in self.finite or t in ("ikke", "ikkje", "aldri") for t in tokens[1:6])
 
     def _addressee_after(self, text: str, cue: Span, limit: int) -> tuple[int, int] | None:
         match = re.match(

@@ -59,7 +59,21 @@ IRREGULAR_PARTICIPLES = frozenset(
     ["blitt", "vorte", "vore", "vært", "sagt", "gjort", "fått", "gått", "sett", "tatt", "gitt", "hatt", "kommet", "kome", "komme", "funnet", "funne", "teke", "tatt", "gjeve", "gitt", "skrevet", "skrive", "drept", "skote", "skutt", "stjålet", "stole", "truffet", "treft", "forsvunnet", "forsvunne", "sloppet", "sleppe", "brutt", "broten", "brote", "bitt", "bite", "dødd", "død", "døydd"]
 )
 # Nouns ending like a participle: "sikkerhet", "tryggleik" do not follow "skal ha" as hearsay.
-NOUN_ENDINGS = ("het", "heit", "skap", "ing")
+NOUN_ENDINGS = ("het", "heit", "skap", "ing", "ekt", "ment", "itet", "ort")
+# "skal være" + participle is as often a rule ("skal være merket", "skal være
+# preget av") as hearsay ("skal være skadet"). It counts as hearsay only with
+# one of these adverbs before the participle ("skal være hardt skadet", "skal
+# være blitt"), or with a past time or a source in the sentence.
+HEARSAY_PREDICATE_ADVERBS = frozenset(
+    "dypt djupt hardt alvorlig alvorleg lettere lettare kraftig sterkt svært veldig delvis "
+    "angivelig angiveleg visstnok blitt vorte".split()
+)
+_PAST_OR_SOURCE = re.compile(
+    r"\b(i (går|gar|natt|fjor|helga|helgen)|natt til|forrige|førre|tidligere|tidlegare|"
+    r"(i|fra|frå|mellom) (1[89]|20)\d\d|(mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|"
+    r"søndag|sundag)(s?kveld|kvelden|morgen|morgonen|natt|natta)?|ifølge|ifølgje)\b",
+    re.IGNORECASE,
+)
 # After these, "skal" is in a clause of purpose or demand ("enige om at X skal være …").
 DEONTIC_INTRO = frozenset(
     ["om", "for", "slik", "sørge", "sikre", "krav", "kravet", "vedtak", "vedtaket", "vedtatt", "vedteke", "mål", "målet"]
@@ -219,6 +233,7 @@ class HedgeDetector:
             elif lower in HA and doc[j - 1].lower_ != "å":
                 return self._marker(doc, i, j) if self._participle_after(doc, j + 1, end, hearsay) else None
             elif lower in VAERE and doc[j - 1].lower_ != "å":
+                hearsay = hearsay or bool(_PAST_OR_SOURCE.search(doc[i:sent_end].text))
                 return self._marker(doc, i, j) if self._predicate_after(doc, j + 1, end, hearsay) else None
             elif lower in self.data.skal_verbs:
                 return self._marker(doc, i, j) if gap <= 3 else None
@@ -241,11 +256,18 @@ class HedgeDetector:
         return hearsay or self._looks_participle(word)
 
     def _predicate_after(self, doc: Doc, k: int, end: int, hearsay: bool) -> bool:
-        """Whether ``skal … være`` at ``k`` goes on as hearsay: a participle, or any predicate after ifølge."""
-        k = _skip(doc, k, end, PREDICATE_ADVERBS)
-        if k >= end or doc[k].lower_ in self.data.not_participles:
+        """Whether ``skal … være`` goes on as hearsay at ``k`` (see ``HEARSAY_PREDICATE_ADVERBS``).
+
+        With ``hearsay`` (ifølge, a past time) any predicate counts ("skal
+        ifølge X være medlemmer"), otherwise a participle after a telling adverb.
+        """
+        after = _skip(doc, k, end, PREDICATE_ADVERBS)
+        if after >= end or doc[after].lower_ in self.data.not_participles:
             return False
-        return hearsay or self._looks_participle(doc[k])
+        if hearsay:
+            return True
+        telling = any(doc[m].lower_ in HEARSAY_PREDICATE_ADVERBS for m in range(k, after))
+        return telling and self._looks_participle(doc[after])
 
     def _looks_participle(self, token: Token) -> bool:
         """A past participle by its form (no tagger) or by its part of speech (with one)."""
