@@ -39,7 +39,14 @@ HEADLINE_SOURCE = re.compile(
 )
 COORDINATED_NAMES = re.compile(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*")
 # Words that cannot open a bare complement clause ("sier mye om", "mener noe annet").
-NOT_A_SUBJECT = frozenset({"mye", "lite", "noe", "noko", "ingenting", "ja", "nei", "seg", "meg", "oss", "til", "om"})
+NOT_A_SUBJECT = frozenset(
+    {"mye", "lite", "noe", "noko", "ingenting", "ja", "nei", "seg", "meg", "oss", "til", "om"}
+)
+COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:og|men)\s+(?:også\s+|òg\s+)?$")
+INVERTED_AUXILIARY = re.compile(
+    r"\b(?:har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart)\s+"
+    r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3})\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
+)
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 NON_SPEAKERS = frozenset(
@@ -263,7 +270,7 @@ class AttributionFinder:
             quote = (
                 self._according(doc, cue, clause_start, content_end)
                 if cue.label_ == ACCORDING
-                else self._speech(doc, para, paras, cue, clause_start, content_end)
+                else self._speech(doc, para, paras, cue, clause_start, content_end, quotes)
             )
             if quote is None or any(s < quote.end_char and quote.start_char < e for s, e in occupied):
                 continue  # content that is a direct quote already
@@ -291,7 +298,14 @@ class AttributionFinder:
         return Quote("indirect", [content_span], cue=cue, speaker=_span(doc, source))
 
     def _speech(
-        self, doc: Doc, para: Paragraph, paras: list[Paragraph], cue: Span, start: int, end: int
+        self,
+        doc: Doc,
+        para: Paragraph,
+        paras: list[Paragraph],
+        cue: Span,
+        start: int,
+        end: int,
+        quotes: list[Quote],
     ) -> Quote | None:
         text = doc.text
         before = text[start : cue.start_char]
@@ -337,7 +351,7 @@ class AttributionFinder:
                 addressee=_span(doc, tag.addressee),
             )
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …".
-        subject = self._subject_before(doc, start, cue)
+        subject = self._subject_before(doc, start, cue, quotes)
         after_subject = cue.end_char
         if subject is None:
             subject = self._subject_after(text, cue, end)
@@ -361,13 +375,27 @@ class AttributionFinder:
         )
 
     # ---------------------------------------------------------- noun phrases
-    def _subject_before(self, doc: Doc, start: int, cue: Span) -> tuple[int, int] | None:
+    def _subject_before(
+        self, doc: Doc, start: int, cue: Span, quotes: list[Quote] | None = None
+    ) -> tuple[int, int] | None:
         """The subject in front of the cue: ``Statsministeren sier …``, ``…, men hun mener …``."""
         parsed = _subject_from_parse(cue)
         if parsed is not None:
             return parsed
         text = doc.text
         segment = text[start : cue.start_char]
+        # "…, sier han og mener …", "X avviser at …, og sier …": a verb coordinated with an earlier one.
+        if COORDINATED_VERB.search(segment):
+            for quote in reversed(quotes or []):
+                if (
+                    quote.cue is not None
+                    and quote.speaker is not None
+                    and start <= quote.cue.start_char < cue.start_char
+                ):
+                    return quote.speaker.start_char, quote.speaker.end_char
+            first = self._noun_phrase(text, start, cue.start_char)
+            if first is not None and self._plausible_speaker(text[first[0] : first[1]]):
+                return first
         # "X har sagt", "X har ikke ment": the auxiliary belongs to the cue.
         aux = re.search(r"\s+(?:har|hadde|ha|har\s+også|har\s+ikke|hadde\s+også)\s*$", segment)
         if aux:
@@ -375,29 +403,34 @@ class AttributionFinder:
         # "X, som er leder, sier": a relative clause inside the subject is skipped.
         segment = re.sub(r",\s+som\s+[^,]+,", lambda m: " " * len(m.group()), segment)
         lead = re.match(r"\s*(?:(?:Men|Og|Så)\s+)?", segment)
-        offset = start + (lead.end() if lead else 0)
-        candidate = self._subject_phrase(text, offset, start + len(segment))
+        skip = lead.end() if lead else 0
+        candidate = self._subject_phrase(segment[skip:], start + skip)
         if candidate is not None:
             return candidate
+        # "Under avhøret skal X ha forklart at …": the subject between auxiliary and participle.
+        inverted = INVERTED_AUXILIARY.search(text[start : cue.start_char])
+        if inverted and self._plausible_speaker(inverted.group("np")):
+            return start + inverted.start("np"), start + inverted.end("np")
         # "Eriksson, som mener …": the antecedent of a relative pronoun.
         relative = re.search(r"(?P<np>(?:[A-ZÆØÅ][\w-]*\s+)*[A-ZÆØÅ][\w-]*),?\s+som\s*$", segment)
         if relative:
             return start + relative.start("np"), start + relative.end("np")
-        # "…, og mener …" / "… at hun mener …": the nearest clause opening.
+        # "… at hun mener …": the nearest clause opening.
         boundary = _last_match(r"(?:\b(?:at|om|og|men)\s+|,\s+)", segment)
         if boundary is not None:
-            inner = self._subject_phrase(text, start + boundary.end(), start + len(segment))
+            inner = self._subject_phrase(segment[boundary.end() :], start + boundary.end())
             if inner is not None:
                 return inner
         return None
 
-    def _subject_phrase(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        phrase = text[start:end].strip()
+    def _subject_phrase(self, chunk: str, offset: int) -> tuple[int, int] | None:
+        """``chunk`` (starting at ``offset`` in the text) as a subject phrase, or None."""
+        phrase = chunk.strip()
         if phrase.endswith(",") and phrase.count(",") >= 2:
             phrase = phrase[:-1].rstrip()  # "X, appositive, sier"
         if not phrase or phrase.endswith((",", ":")):
             return None
-        offset = start + (len(text[start:end]) - len(text[start:end].lstrip()))
+        offset += len(chunk) - len(chunk.lstrip())
         tokens = phrase.split()
         if len(tokens) > MAX_SUBJECT_WORDS or tokens[0].lower() in self.openers:
             return None
@@ -409,7 +442,7 @@ class AttributionFinder:
             return None
         if not self._plausible_speaker(phrase):
             return None
-        return trim(text, offset, offset + len(phrase))
+        return offset, offset + len(phrase.rstrip(" ,"))
 
     def _subject_after(self, text: str, cue: Span, end: int) -> tuple[int, int] | None:
         """The subject after the cue when an adverbial was fronted: ``I går sa X at …``."""
@@ -467,7 +500,9 @@ class AttributionFinder:
             clause_follows = match.group("comp") == "at" or bool(
                 following and following[0].lower() in self.clause_words
             )
-            if clause_follows and not any(w in self.finite or w in ("det", "seg", "ikke", "ikkje") for w in between):
+            if clause_follows and not any(
+                w in self.finite or w in ("det", "seg", "ikke", "ikkje") for w in between
+            ):
                 return position + match.end()
         stripped = rest.lstrip()
         if require_at or not stripped:
