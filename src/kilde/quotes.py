@@ -28,6 +28,7 @@ HEADING_MAX_WORDS = 12
 STATEMENT_MIN_WORDS = 6
 # "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
 COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
+FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s|\s*$)")
 
 
 @dataclass
@@ -82,16 +83,14 @@ class QuoteFinder:
         return Quote("direct", [content], heading=heading)
 
     def _colon_dash_heading(self, doc: Doc, para: Paragraph) -> Quote | None:
-        if not _is_heading_line(para.text):
-            return None
         match = COLON_DASH_HEADING.match(para.text)
-        if match is None:
+        if match is None or not _is_heading_line(para.text, max_words=HEADING_MAX_WORDS + 6):
             return None
         content = char_span(doc, para.start + match.start("quote"), para.end)
         if content is None:
             return None
-        frame = match.group("frame")
-        name = re.match(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*", frame)
+        # Only a frame that is a name ("Breivik:", "Breivik om dommen:") names the speaker.
+        name = FRAME_NAME.match(match.group("frame"))
         speaker = char_span(doc, para.start + name.start(), para.start + name.end()) if name else None
         return Quote("direct", [content], speaker=speaker, heading=True)
 
@@ -211,10 +210,10 @@ def _inside_indirect_frame(before: str, cue_by_start: dict[int, Span], para_star
     return has_cue and re.search(r"\b(at|om)\b", before[sentence_start:]) is not None
 
 
-def _is_heading_line(line: str) -> bool:
+def _is_heading_line(line: str, max_words: int = HEADING_MAX_WORDS) -> bool:
     """Headlines and sub-headings: short, and not ended like a sentence of body text."""
     stripped = DASH_OPENING.sub("", line).strip().rstrip('»”"')
-    return 0 < len(words(stripped)) <= HEADING_MAX_WORDS and not stripped.endswith((".", ":"))
+    return 0 < len(words(stripped)) <= max_words and not stripped.endswith((".", ":"))
 
 
 @Language.factory("kilde_quotes")

@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.types import BOILERPLATE_SPANS
 
-DASH_OPENING = re.compile(r"^[ \t]*[–—-][ \t]+(?=\S)")
+DASH_OPENING = re.compile(r"^[ \t]*(?:[–—-][ \t]+(?=\S)|[–—](?=[A-ZÆØÅ«\"]))")
 """A dialogue dash that opens a paragraph: ``– Tekst``."""
 
 OPEN_TO_CLOSE = {"«": "»", "“": "”", '"': '"', "„": "“"}
