@@ -47,6 +47,7 @@ INVERTED_AUXILIARY = re.compile(
     r"\b(?:har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart)\s+"
     r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3})\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
 )
+APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 NON_SPEAKERS = frozenset(
@@ -485,6 +486,10 @@ class AttributionFinder:
             last_end = start + match.end()
         if last_end == start:
             return None
+        # "ifølge leder i X, Kari Holm": a name in apposition belongs to the phrase.
+        apposition = APPOSITIVE_NAME.match(text, last_end, end)
+        if apposition:
+            last_end = apposition.end("name")
         return trim(text, start, last_end)
 
     def _complement(self, text: str, position: int, end: int, require_at: bool) -> int | None:

@@ -63,10 +63,12 @@ class SpeakerResolver:
     name: str = "kilde_coref"
     _roles: frozenset[str] = field(init=False)
     _not_names: frozenset[str] = field(init=False)
+    _finite: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         lex = self.lexicon
         self._roles = lex.titles | frozenset(lex.gendered_nouns)
+        self._finite = lex.words_of_class("finite")
         # Capitalised only because they open a sentence: never part of a name.
         self._not_names = (
             frozenset(lex.function_words)
@@ -205,6 +207,18 @@ class SpeakerResolver:
             )
         return "unknown"
 
+    def _is_main_subject(self, before: str, after: str) -> bool:
+        """A name followed by its finite verb, outside any subordinate clause: "X (SV), har sagt …"."""
+        if re.search(r"\b(?:at|som|om|når|da|då|fordi|etter)\b", before):
+            return False
+        after = re.sub(r"^\s*\([^)]*\)", "", after)
+        after = re.sub(r"^,[^,]{0,80},", "", after)
+        verb = re.match(r"\s*,?\s*(\w+)", after)
+        return bool(verb) and (
+            verb.group(1).lower() in self._finite
+            or re.fullmatch(r"[a-zæøå]+(?:er|ar|te|et|de)", verb.group(1))
+        )
+
     def _narration_names(self, doc: Doc, direct_ranges: list[tuple[int, int]]) -> list[Mention]:
         """Person names in the article's own sentences, so pronouns can find them."""
         found: list[Mention] = []
@@ -232,7 +246,9 @@ class SpeakerResolver:
                 mention = self.describe(match.group(), start)
                 if mention.kind == "person" and mention.name:
                     sentence_so_far = re.split(r"[.!?]\s", para.text[: match.start()])[-1]
-                    mention.salient = len(words(sentence_so_far)) <= 3
+                    mention.salient = len(words(sentence_so_far)) <= 3 or self._is_main_subject(
+                        sentence_so_far, para.text[match.end() :]
+                    )
                     found.append(mention)
         return found
 
@@ -321,7 +337,14 @@ class SpeakerResolver:
         for _, entity, _ in reversed(history):
             if any(stem in alias.lower() for alias in entity.aliases) or stem in entity.name.lower():
                 return entity
-        if mention.role is not None and previous_speaker is not None and previous_speaker.kind == "person":
+        # A bare title ("forskeren", "69-åringen") continues the latest speaker; "legen i Oslo" does not.
+        single_word = len(mention.text.split()) == 1
+        if (
+            single_word
+            and mention.role is not None
+            and previous_speaker is not None
+            and previous_speaker.kind == "person"
+        ):
             gender = self._gender(mention)
             if gender is None or previous_speaker.gender in (None, gender):
                 return previous_speaker

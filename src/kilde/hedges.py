@@ -78,6 +78,9 @@ _PAST_OR_SOURCE = re.compile(
 DEONTIC_INTRO = frozenset(
     ["om", "for", "slik", "sørge", "sikre", "krav", "kravet", "vedtak", "vedtaket", "vedtatt", "vedteke", "mål", "målet"]
 )
+# Conjunctions of condition and time: "dersom X skal ha …" is a condition, not hearsay.
+CONDITIONAL = frozenset("dersom hvis viss om når før inntil".split())
+MODALS = frozenset("må kan vil bør skal".split())
 # Tokens that end the search for "ha"/"være" after "skal": another clause begins.
 # "skal bli", "skal få": future or permission, never hearsay.
 CLAUSE_STOPS = frozenset(
@@ -357,17 +360,22 @@ def _skip(doc: Doc, k: int, end: int, words: frozenset[str], limit: int = 3) -> 
 
 
 def _in_deontic_clause(doc: Doc, i: int, sent_start: int) -> bool:
-    """Whether the ``skal`` at ``i`` stands in an "om at" / "for at" / "slik at" clause.
+    """Whether the ``skal`` at ``i`` states an obligation, a goal or a condition.
 
-    Such clauses state demands, goals and plans ("enige om at 20 prosent skal
-    være fornybar"), where "skal" is obligation, not hearsay.
+    That is so in "om at" / "for at" / "slik at" clauses ("enige om at 20
+    prosent skal være fornybar"), in conditions ("dersom investeringene skal ha
+    effekt") and after a coordinated modal ("må og skal ha ansvaret").
     """
-    for k in range(i - 1, sent_start, -1):
+    if i - 2 >= sent_start and doc[i - 1].lower_ in ("og", "eller") and doc[i - 2].lower_ in MODALS:
+        return True
+    for k in range(i - 1, sent_start - 1, -1):
         token = doc[k]
         if token.text in (",", ";", ":") or token.lower_ in SKAL:
             return False
+        if token.lower_ in CONDITIONAL:
+            return True
         if token.lower_ == "at":
-            return doc[k - 1].lower_ in DEONTIC_INTRO
+            return k > sent_start and doc[k - 1].lower_ in DEONTIC_INTRO
     return False
 
 
