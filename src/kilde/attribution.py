@@ -45,7 +45,7 @@ NOT_A_SUBJECT = frozenset(
 COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:og|men)\s+(?:også\s+|òg\s+)?$")
 INVERTED_AUXILIARY = re.compile(
     r"\b(?:har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart)\s+"
-    r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3})\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
+    r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3}|[a-zæøå-]+(?:en|et|a|ne))\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
 )
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 MAX_SUBJECT_WORDS = 16
@@ -271,7 +271,7 @@ class AttributionFinder:
             quote = (
                 self._according(doc, cue, clause_start, content_end)
                 if cue.label_ == ACCORDING
-                else self._speech(doc, para, paras, cue, clause_start, content_end, quotes)
+                else self._speech(doc, para, paras, cue, (start, clause_start, content_end), quotes)
             )
             if quote is None or any(s < quote.end_char and quote.start_char < e for s, e in occupied):
                 continue  # content that is a direct quote already
@@ -304,10 +304,11 @@ class AttributionFinder:
         para: Paragraph,
         paras: list[Paragraph],
         cue: Span,
-        start: int,
-        end: int,
+        bounds: tuple[int, int, int],
         quotes: list[Quote],
     ) -> Quote | None:
+        """An indirect quote around a speech cue; ``bounds`` are sentence start, clause start, content end."""
+        sentence_start, start, end = bounds
         text = doc.text
         before = text[start : cue.start_char]
         # 1. "…, sier X." — the content comes first, the tag closes the sentence.
@@ -352,7 +353,7 @@ class AttributionFinder:
                 addressee=_span(doc, tag.addressee),
             )
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …".
-        subject = self._subject_before(doc, start, cue, quotes)
+        subject = self._subject_before(doc, start, cue, quotes, sentence_start)
         after_subject = cue.end_char
         if subject is None:
             subject = self._subject_after(text, cue, end)
@@ -377,7 +378,12 @@ class AttributionFinder:
 
     # ---------------------------------------------------------- noun phrases
     def _subject_before(
-        self, doc: Doc, start: int, cue: Span, quotes: list[Quote] | None = None
+        self,
+        doc: Doc,
+        start: int,
+        cue: Span,
+        quotes: list[Quote] | None = None,
+        sentence_start: int | None = None,
     ) -> tuple[int, int] | None:
         """The subject in front of the cue: ``Statsministeren sier …``, ``…, men hun mener …``."""
         parsed = _subject_from_parse(cue)
@@ -387,18 +393,19 @@ class AttributionFinder:
         segment = text[start : cue.start_char]
         # "…, sier han og mener …", "X avviser at …, og sier …": a verb coordinated with an earlier one.
         if COORDINATED_VERB.search(segment):
+            sentence_start = start if sentence_start is None else sentence_start
             for quote in reversed(quotes or []):
                 if (
                     quote.cue is not None
                     and quote.speaker is not None
-                    and start <= quote.cue.start_char < cue.start_char
+                    and sentence_start <= quote.cue.start_char < cue.start_char
                 ):
                     return quote.speaker.start_char, quote.speaker.end_char
-            first = self._noun_phrase(text, start, cue.start_char)
+            first = self._noun_phrase(text, sentence_start, cue.start_char)
             if first is not None and self._plausible_speaker(text[first[0] : first[1]]):
                 return first
         # "X har sagt", "X har ikke ment": the auxiliary belongs to the cue.
-        aux = re.search(r"\s+(?:har|hadde|ha|har\s+også|har\s+ikke|hadde\s+også)\s*$", segment)
+        aux = re.search(r"\s+(?:har|hadde|ha)(?:\s+[a-zæøå]+){0,3}?\s*$", segment)
         if aux:
             segment = segment[: aux.start()]
         # "X, som er leder, sier": a relative clause inside the subject is skipped.
@@ -417,7 +424,7 @@ class AttributionFinder:
         if relative:
             return start + relative.start("np"), start + relative.end("np")
         # "… at hun mener …": the nearest clause opening.
-        boundary = _last_match(r"(?:\b(?:at|om|og|men)\s+|,\s+)", segment)
+        boundary = _last_match(r"(?:\b(?:at|om|og|men)\s+|[,:]\s+)", segment)
         if boundary is not None:
             inner = self._subject_phrase(segment[boundary.end() :], start + boundary.end())
             if inner is not None:
@@ -496,7 +503,9 @@ class AttributionFinder:
         """Start of the reported clause after the cue (and any addressee), without ``at``/``om``."""
         rest = text[position:end]
         match = re.match(
-            r"\s*(?:[\w-]+\s+){0,4}?(?:(?:til|overfor)\s+[^,.:;]*?\s+)?(?P<comp>at|om)\s+(?=\S)", rest
+            r"\s*(?:[\w-]+\s+){0,4}?(?:(?:til|overfor)\s+[^,.:;]*?\s+)?"
+            r"(?:(?:om|på|over|mot|for)\s+(?=at\s))?(?P<comp>at|om)\s+(?=\S)",
+            rest,
         )
         if match:
             between = [w.lower() for w in rest[: match.start("comp")].split()]

@@ -23,7 +23,7 @@ in ``(©NTB)`` are content, so every pattern must match the whole line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -33,9 +33,15 @@ from kilde.language import BOKMAL_MARKERS, NYNORSK_MARKERS
 from kilde.lexicon import Lexicon
 from kilde.types import BOILERPLATE_SPANS
 
-BOILERPLATE_KINDS: frozenset[str] = frozenset(
-    {"ad", "teaser", "navigation", "tip", "credit", "agency", "byline"}
-)
+
+def _words(text: str) -> frozenset[str]:
+    """A word set written as one space-separated string (keeps long lists readable)."""
+    return frozenset(text.split())
+
+
+BOILERPLATE_KINDS = _words("ad teaser navigation tip credit agency byline")
+# Kinds of line that surround an image: a name beside them labels the image.
+IMAGE_KINDS = ("credit", "byline")
 
 # Lines longer than this are paragraphs; furniture is short, and the longest
 # kind (a tip line asking readers to get in touch) stays well below it.
@@ -65,13 +71,17 @@ _NEWSROOM_SUBJECT = re.compile(
 )
 _NEWSROOM_REQUEST = re.compile(
     r"\b(interessert i å|ønsker å|ønskjer å|vil gjerne|vil) (gjerne )?"
-    r"((komme|kome) i kontakt med|(høre|høyre) (fra|frå) (deg|dykk|dere)|(snakke|snakka|prate) med (deg|dykk|dere))\b",
+    r"((komme|kome) i kontakt med|(høre|høyre) (fra|frå) (deg|dykk|dere)|"
+    r"(snakke|snakka|prate) med (deg|dykk|dere))\b",
     re.IGNORECASE,
 )
 # Outlets that may open a newsroom request; the language data's media list is added.
 _OUTLETS = frozenset(
-    ["nrk", "vg", "dagbladet", "aftenposten", "nettavisen", "tv", "2", "bt", "bergens", "tidende", "adresseavisen", "klassekampen", "e24", "dn", "dagsavisen", "vårt", "land", "stavanger", "aftenblad"]
-)
+    (
+        "nrk", "vg", "dagbladet", "aftenposten", "nettavisen", "tv 2", "bt", "bergens tidende",
+        "adresseavisen", "klassekampen", "e24", "dn", "dagsavisen", "vårt land", "stavanger aftenblad",
+    )
+)  # fmt: skip
 # An image caption opens with a label in capitals: "STENGT: …", "SMILANDE ARRANGØRAR: …".
 _CAPTION_LABEL = re.compile(r"^[A-ZÆØÅÉÜ0-9][A-ZÆØÅÉÜ0-9 ,.'’&/-]*[A-ZÆØÅÉÜ]{2}[A-ZÆØÅÉÜ0-9 ,.'’&/-]*[:!?]\s")
 _CAPTION_CREDIT = re.compile(r"\b(foto|bilde|bilete|illustrasjon)\s*:", re.IGNORECASE)
@@ -79,12 +89,16 @@ _CAPTION_CREDIT = re.compile(r"\b(foto|bilde|bilete|illustrasjon)\s*:", re.IGNOR
 _NAME_WORD = re.compile(r"^[A-ZÆØÅÉÜÖÄ][a-zæøåéüöäèáó]*(-[A-ZÆØÅÉÜÖÄ][a-zæøåéüöäèáó]*)*\.?$")
 _CAPS_WORD = re.compile(r"^[A-ZÆØÅÉÜÖÄ]{2,}(-[A-ZÆØÅÉÜÖÄ]{2,})*$")
 # Small words that a sub-heading has and a name lacks ("FAKTA OM SAKEN", "Skred i Nordland").
-_FUNCTION_WORDS = frozenset(
-    ["i", "på", "av", "til", "for", "med", "om", "og", "eller", "men", "som", "er", "var", "blir", "ble", "vart", "har", "hadde", "det", "den", "de", "dei", "ein", "eit", "en", "ei", "et", "fra", "frå", "ved", "mot", "etter", "under", "over", "før", "etter", "uten", "utan", "ikke", "ikkje", "kan", "vil", "skal", "må", "ny", "nye", "nytt", "siste", "mer", "meir", "alt", "alle", "vi", "jeg", "eg", "du", "han", "hun", "ho", "oss", "meg", "deg", "seg", "vår", "vårt", "våre", "min", "mitt", "mine", "din", "sin", "sitt", "sine", "dette", "her", "der", "nå", "no"]
+_FUNCTION_WORDS = _words(
+    "i på av til for med om og eller men som er var blir ble vart har hadde det den de dei ein eit en ei "
+    "et fra frå ved mot etter under over før uten utan ikke ikkje kan vil skal må ny nye nytt "
+    "siste mer meir alt alle vi jeg eg du han hun ho oss meg deg seg vår vårt våre min mitt mine din "
+    "sin sitt sine dette her der nå no"
 )
 # Agencies and photo archives on the right of "Kari Nordmann / NTB scanpix".
-_CREDIT_SOURCES = frozenset(
-    ["ntb", "scanpix", "npk", "anb", "nrk", "reuters", "afp", "ap", "epa", "getty", "images", "ritzau", "tt", "privat", "arkiv", "vg", "dagbladet", "aftenposten", "tv", "2", "bt", "nettavisen", "polaris", "shutterstock", "istock", "dpa", "xinhua"]
+_CREDIT_SOURCES = _words(
+    "ntb scanpix npk anb nrk reuters afp ap epa getty images ritzau tt privat arkiv vg dagbladet "
+    "aftenposten tv 2 bt nettavisen polaris shutterstock istock dpa xinhua"
 )
 _LOWER_LABEL = re.compile(r"^[a-zæøå]{3,20}$")
 
@@ -244,11 +258,9 @@ class BoilerplateDetector:
         words = line.stripped.split()
         if not 2 <= len(words) <= 4 or any(w.lower() in _FUNCTION_WORDS for w in words):
             return False
-        if all(_CAPS_WORD.match(w) for w in words):
-            return True
         # A name in ordinary capitalisation is left to _image_names: alone, it
         # may as well be a sub-heading ("Forsvarer Siv Jensen") or a list item.
-        return False
+        return all(_CAPS_WORD.match(w) for w in words)
 
     # -- rules over several lines ------------------------------------------------
 
@@ -286,7 +298,9 @@ class BoilerplateDetector:
             prev_kind = kinds[i - 1] if i > 0 else None
             next_kind = kinds[i + 1] if i + 1 < len(lines) else None
             next_caption = i + 1 < len(lines) and bool(_CAPTION_LABEL.match(lines[i + 1].stripped))
-            if prev_kind in ("credit", "byline") or next_kind in ("credit", "byline") or next_caption or (i > 0 and line.stripped.split()[0].lower() in self.first_names and not _in_list(lines, i)):
+            beside_image = next_caption or prev_kind in IMAGE_KINDS or next_kind in IMAGE_KINDS
+            known_name = i > 0 and line.stripped.split()[0].lower() in self.first_names
+            if beside_image or (known_name and not _in_list(lines, i)):
                 kinds[i] = "credit"
 
     def _related_cards(self, lines: Sequence[Line], kinds: list[str | None]) -> None:
@@ -303,9 +317,14 @@ class BoilerplateDetector:
             if kinds[i + 1] is not None or not headline.is_heading_like:
                 continue
             kinds[i + 1] = "teaser"
-            if i + 2 < len(lines) and kinds[i + 2] is None and not lines[i + 2].is_quote:
-                if _in_other_standard(lines[i + 2].stripped, self.lexicon.language):
-                    kinds[i + 2] = "teaser"
+            lead = lines[i + 2] if i + 2 < len(lines) else None
+            if (
+                lead is not None
+                and kinds[i + 2] is None
+                and not lead.is_quote
+                and _in_other_standard(lead.stripped, self.lexicon.language)
+            ):
+                kinds[i + 2] = "teaser"
 
 
 def _in_list(lines: Sequence[Line], i: int) -> bool:
@@ -347,11 +366,6 @@ def _in_other_standard(text: str, language: str) -> bool:
     if language == "nn":
         return bokmal >= 2 and nynorsk == 0
     return nynorsk >= 2 and bokmal == 0
-
-
-def boilerplate_lines(doc: Doc) -> Iterable[Span]:
-    """The boilerplate spans of ``doc`` (empty when the stage did not run)."""
-    return doc.spans[BOILERPLATE_SPANS] if BOILERPLATE_SPANS in doc.spans else ()
 
 
 @Language.factory("kilde_boilerplate")

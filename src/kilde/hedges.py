@@ -42,31 +42,45 @@ PHRASE_KINDS = (REPORTATIVE, EPISTEMIC)
 SKAL_VERB = "skal-verb"
 NOT_PARTICIPLE = "not-participle"
 
-SKAL = frozenset({"skal"})
-HA = frozenset({"ha"})
-VAERE = frozenset({"være", "vere", "vera"})
+
+def _words(text: str) -> frozenset[str]:
+    """A word set written as one space-separated string (keeps long lists readable)."""
+    return frozenset(text.split())
+
+
+SKAL = _words("skal")
+HA = _words("ha")
+VAERE = _words("være vere vera")
 # Hearsay words that turn "skal … være/ha" reportative whatever follows
 # ("skal ifølge Alte være medlemmer"); angivelig and visstnok are hedges themselves.
-HEARSAY_WORDS = frozenset({"ifølge", "ifølgje", "angivelig", "angiveleg", "visstnok"})
+HEARSAY_WORDS = _words("ifølge ifølgje angivelig angiveleg visstnok")
+ACCORDING_WORDS = _words("ifølge ifølgje")
 # Words that may stand between "skal" and "ha"/"være" and still form one marker ("skal ikke ha").
-MARKER_ADVERBS = frozenset({"ikke", "ikkje", "også", "òg", "angivelig", "angiveleg", "visstnok", "heller"})
+MARKER_ADVERBS = _words("ikke ikkje også òg angivelig angiveleg visstnok heller")
 # Adverbs between "ha"/"være" and the participle: "skal ha blitt", "skal være dypt såret".
-PREDICATE_ADVERBS = frozenset(
-    ["ikke", "ikkje", "også", "òg", "bare", "berre", "nettopp", "tidlegare", "tidligere", "allerede", "alt", "selv", "sjølv", "først", "dypt", "djupt", "hardt", "alvorlig", "alvorleg", "lettere", "lettare", "kraftig", "sterkt", "svært", "veldig", "delvis", "fortsatt", "framleis", "fremdeles", "angivelig", "angiveleg", "visstnok"]
+PREDICATE_ADVERBS = _words(
+    "ikke ikkje også òg bare berre nettopp tidlegare tidligere allerede alt selv sjølv først "
+    "dypt djupt hardt alvorlig alvorleg lettere lettare kraftig sterkt svært veldig delvis "
+    "fortsatt framleis fremdeles angivelig angiveleg visstnok"
 )
 # Participles that no ending rule catches, Bokmål and Nynorsk.
-IRREGULAR_PARTICIPLES = frozenset(
-    ["blitt", "vorte", "vore", "vært", "sagt", "gjort", "fått", "gått", "sett", "tatt", "gitt", "hatt", "kommet", "kome", "komme", "funnet", "funne", "teke", "tatt", "gjeve", "gitt", "skrevet", "skrive", "drept", "skote", "skutt", "stjålet", "stole", "truffet", "treft", "forsvunnet", "forsvunne", "sloppet", "sleppe", "brutt", "broten", "brote", "bitt", "bite", "dødd", "død", "døydd"]
+IRREGULAR_PARTICIPLES = _words(
+    "blitt vorte vore vært sagt gjort fått gått sett tatt gitt hatt kommet kome komme funnet funne "
+    "teke gjeve skrevet skrive drept skote skutt stjålet stole truffet treft forsvunnet forsvunne "
+    "sloppet sleppe brutt broten brote bitt bite dødd død døydd"
 )
-# Nouns ending like a participle: "sikkerhet", "tryggleik" do not follow "skal ha" as hearsay.
+# Strong verbs whose participles end in -tt, also in compounds ("oversatt", "forlatt").
+STRONG_TT = tuple(_words("satt latt gitt tatt sett fått gått hatt blitt bitt slått stått"))
+# Nouns ending like a participle ("sikkerhet", "respekt", "argument", "rapport")
+# do not follow "skal ha" as hearsay.
 NOUN_ENDINGS = ("het", "heit", "skap", "ing", "ekt", "ment", "itet", "ort")
 # "skal være" + participle is as often a rule ("skal være merket", "skal være
 # preget av") as hearsay ("skal være skadet"). It counts as hearsay only with
 # one of these adverbs before the participle ("skal være hardt skadet", "skal
 # være blitt"), or with a past time or a source in the sentence.
-HEARSAY_PREDICATE_ADVERBS = frozenset(
+HEARSAY_PREDICATE_ADVERBS = _words(
     "dypt djupt hardt alvorlig alvorleg lettere lettare kraftig sterkt svært veldig delvis "
-    "angivelig angiveleg visstnok blitt vorte".split()
+    "angivelig angiveleg visstnok blitt vorte"
 )
 _PAST_OR_SOURCE = re.compile(
     r"\b(i (går|gar|natt|fjor|helga|helgen)|natt til|forrige|førre|tidligere|tidlegare|"
@@ -75,27 +89,30 @@ _PAST_OR_SOURCE = re.compile(
     re.IGNORECASE,
 )
 # After these, "skal" is in a clause of purpose or demand ("enige om at X skal være …").
-DEONTIC_INTRO = frozenset(
-    ["om", "for", "slik", "sørge", "sikre", "krav", "kravet", "vedtak", "vedtaket", "vedtatt", "vedteke", "mål", "målet"]
-)
+DEONTIC_INTRO = _words("om for slik sørge sikre krav kravet vedtak vedtaket vedtatt vedteke mål målet")
 # Conjunctions of condition and time: "dersom X skal ha …" is a condition, not hearsay.
-CONDITIONAL = frozenset("dersom hvis viss om når før inntil".split())
-MODALS = frozenset("må kan vil bør skal".split())
+CONDITIONAL = _words("dersom hvis viss om når før inntil")
+MODALS = _words("må kan vil bør skal")
 # Tokens that end the search for "ha"/"være" after "skal": another clause begins.
 # "skal bli", "skal få": future or permission, never hearsay.
-CLAUSE_STOPS = frozenset(
-    ["og", "men", "eller", "at", "å", "som", "når", "da", "fordi", "hvis", "dersom", "viss", "om", "vil", "kan", "må", "bør", "skulle", "ville", "kunne", "har", "hadde", "er", "var", "blir", "ble", "vart", "blei", "bli", "få", "måtte"]
+CLAUSE_STOPS = _words(
+    "og men eller at å som når da fordi hvis dersom viss om vil kan må bør skulle ville kunne "
+    "har hadde er var blir ble vart blei bli få måtte"
 )
 # Short words that end in -t or -d without being participles.
-NOT_PARTICIPLE_FORMS = frozenset(["med", "ved", "mot", "ut", "opp", "ned", "at", "det", "et", "eit", "godt", "mat", "rett", "nytt"])
-RELATIVE_OPENERS = frozenset(["som", "der", "hvor", "kor", "da", "når"])
+NOT_PARTICIPLE_FORMS = _words("med ved mot ut opp ned at det et eit godt mat rett nytt")
+RELATIVE_OPENERS = _words("som der hvor kor da når")
 # Tokens scanned after "skal" at the top level of the clause (subject, adverbs).
 MAX_SKAL_GAP = 7
 MAX_SKAL_WINDOW = 40
 
 # Tags that close a dash-opened quote when the language data has no speech verbs.
-FALLBACK_SPEECH_VERBS = frozenset(
-    ["sier", "sa", "seier", "forteller", "fortalte", "fortel", "forklarer", "forklarte", "forklarar", "skriver", "skrev", "skriv", "opplyser", "opplyste", "opplyste", "opplyser", "legger", "la", "legg", "spør", "spurte", "spør", "svarer", "svarte", "svarar", "mener", "meinte", "meiner", "understreker", "understreka", "påpeker", "påpeika", "konstaterer", "konstaterte", "hevder", "hevdet", "hevdar", "uttaler", "uttalte", "uttaler", "melder", "meldte", "meldar", "advarer", "åtvarar", "innrømmer", "innrømte", "vedgår", "erkjenner", "bekrefter", "bekreftet", "stadfester", "stadfesta"]
+FALLBACK_SPEECH_VERBS = _words(
+    "sier sa seier forteller fortalte fortel forklarer forklarte forklarar skriver skrev skriv "
+    "opplyser opplyste legger la legg spør spurte svarer svarte svarar mener meinte meiner "
+    "understreker understreka påpeker påpeika konstaterer konstaterte hevder hevdet hevdar "
+    "uttaler uttalte melder meldte meldar advarer åtvarar innrømmer innrømte vedgår erkjenner "
+    "bekrefter bekreftet stadfester stadfesta"
 )
 _DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]*(?=\S)")
 _COLON_DASH = re.compile(r":[ \t]+[–—-][ \t]+(?=\S)")
@@ -171,9 +188,8 @@ class HedgeDetector:
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = _sentence_bounds(doc)
-        candidates = [
-            Span(doc, start, end, label=doc.vocab.strings[match_id]) for match_id, start, end in self.matcher(doc)
-        ]
+        strings = doc.vocab.strings
+        candidates = [Span(doc, start, end, label=strings[key]) for key, start, end in self.matcher(doc)]
         candidates.extend(self._skal_markers(doc, sentences))
         excluded = self._excluded_ranges(doc)
         hedges = [
@@ -196,7 +212,7 @@ class HedgeDetector:
             if token.lower_ not in SKAL:
                 continue
             sent_start, sent_end = sentences[token.i]
-            if _in_deontic_clause(doc, token.i, sent_start):
+            if _in_deontic_clause(doc, token.i, sent_start) or _is_question(doc, sent_start, sent_end):
                 continue
             span = self._reportative_skal(doc, token.i, sent_end)
             if span is not None:
@@ -230,7 +246,7 @@ class HedgeDetector:
             if token.is_punct or token.is_space:
                 return None
             if lower in HEARSAY_WORDS:
-                if lower != "ifølge" and lower != "ifølgje":
+                if lower not in ACCORDING_WORDS:
                     return self._marker(doc, i, j)
                 hearsay = True
             elif lower in HA and doc[j - 1].lower_ != "å":
@@ -286,14 +302,17 @@ class HedgeDetector:
             return False
         if word.endswith(NOUN_ENDINGS):
             return False
+        if word.endswith("tt") and len(word) > 5 and not word.endswith(STRONG_TT):
+            # Long words in -tt are nouns ("profitt", "budsjett") unless built on a strong verb.
+            return False
         # -et/-t/-d/-dd/-tt in both standards; -a is the Nynorsk weak participle (kasta).
         return word.endswith(("t", "d")) or (len(word) >= 5 and word.endswith("a"))
 
     @staticmethod
     def _marker(doc: Doc, i: int, j: int) -> Span:
-        """``skal`` with its auxiliary when they stand together ("skal ha blitt", "skal ikke ha"), else ``skal``."""
+        """``skal`` with its auxiliary where they stand together ("skal ha blitt", "skal ikke ha")."""
         if all(doc[k].lower_ in MARKER_ADVERBS for k in range(i + 1, j)) and (
-            doc[j].lower_ in HA | VAERE | HEARSAY_WORDS - {"ifølge", "ifølgje"}
+            doc[j].lower_ in HA | VAERE | (HEARSAY_WORDS - ACCORDING_WORDS)
         ):
             end = j + 1
             if end < len(doc) and doc[end].lower_ in ("blitt", "vorte", "vore", "vært"):
@@ -376,6 +395,14 @@ def _in_deontic_clause(doc: Doc, i: int, sent_start: int) -> bool:
             return True
         if token.lower_ == "at":
             return k > sent_start and doc[k - 1].lower_ in DEONTIC_INTRO
+    return False
+
+
+def _is_question(doc: Doc, sent_start: int, sent_end: int) -> bool:
+    """Whether the sentence ends in a question mark ("Skal vi ha …?" asks about plans)."""
+    for k in range(sent_end - 1, sent_start - 1, -1):
+        if not doc[k].is_space and doc[k].text not in "»”\"'":
+            return doc[k].text.endswith("?")
     return False
 
 
