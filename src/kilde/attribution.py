@@ -38,16 +38,17 @@ HEADLINE_SOURCE = re.compile(
     r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$"
 )
 COORDINATED_NAMES = re.compile(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*")
-# Words that cannot open a bare complement clause ("sier mye om", "mener noe annet").
-NOT_A_SUBJECT = frozenset(
-    {"mye", "lite", "noe", "noko", "ingenting", "ja", "nei", "seg", "meg", "oss", "til", "om"}
-)
+# Words that never open a bare complement, and subordinators that end one, in every language.
+NOT_A_SUBJECT = frozenset({"til", "om"})
+SUBORDINATORS = frozenset({"om", "da", "då", "som", "at"})
 COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:og|men)\s+(?:også\s+|òg\s+)?$")
 INVERTED_AUXILIARY = re.compile(
     r"\b(?:har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart)\s+"
     r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3}|[a-zæøå-]+(?:en|et|a|ne))\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
 )
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
+# Image captions: "Foto: …" credits or an upper-case label ("STENGT: …", "I retten: …").
+CAPTION = re.compile(r"\b(?:Foto|Illustrasjon|Arkivfoto)\s*[:/]|^\s*[A-ZÆØÅ][\wæøå ]{0,25}:\s")
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 NON_SPEAKERS = frozenset(
@@ -80,12 +81,16 @@ class AttributionFinder:
     clause_words: frozenset[str] = field(init=False)
     adverbs: frozenset[str] = field(init=False)
     role_words: frozenset[str] = field(init=False)
+    nonsubjects: frozenset[str] = field(init=False)
+    subordinators: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.finite = self.lexicon.words_of_class("finite")
         self.openers = self.lexicon.words_of_class("opener")
         self.clause_words = self.lexicon.words_of_class("clause") | frozenset(self.lexicon.pronouns)
         self.adverbs = self.lexicon.words_of_class("adverb")
+        self.nonsubjects = self.lexicon.words_of_class("nonsubject")
+        self.subordinators = self.lexicon.words_of_class("subordinator")
         lex = self.lexicon
         self.role_words = (
             lex.titles
@@ -257,6 +262,8 @@ class AttributionFinder:
         occupied: list[tuple[int, int]],
     ) -> None:
         text = doc.text
+        if text[start:end].rstrip(' »”"').endswith("?"):
+            return  # a question reports no claim (and in interviews it is the journalist's)
         content_end = _strip_end(text, start, end)
         clause_start = start
         previous: Quote | None = None
@@ -275,6 +282,8 @@ class AttributionFinder:
             )
             if quote is None or any(s < quote.end_char and quote.start_char < e for s, e in occupied):
                 continue  # content that is a direct quote already
+            if previous is not None and _restates(previous, quote, self.lexicon.pronouns):
+                continue  # "sa han at han synes …": one report, not two
             if any(True for _ in quote_pairs(text[quote.start_char : quote.end_char])):
                 quote.type = "mixed"
             quotes.append(quote)
@@ -531,12 +540,17 @@ class AttributionFinder:
     def _reads_as_clause(self, phrase: str) -> bool:
         """Whether a bare complement ("mener vedtaket ikke kommer …") is a clause, not an object."""
         tokens = [t.lower().strip(",.") for t in phrase.split()]
-        if len(tokens) < 4 or tokens[0] in NOT_A_SUBJECT:
+        if len(tokens) < 4 or tokens[0] in NOT_A_SUBJECT | self.nonsubjects:
             return False
         if tokens[0] in self.clause_words or phrase[:1].isupper():
             return True
         # A finite verb or a negation within the first words: "loven må strammes inn".
-        return any(t in self.finite or t in ("ikke", "ikkje", "aldri") for t in tokens[1:6])
+        for token in tokens[1:6]:
+            if token in SUBORDINATORS | self.subordinators:
+                return False
+            if token in self.finite or token in ("ikke", "ikkje", "aldri"):
+                return True
+        return False
 
     def _addressee_after(self, text: str, cue: Span, limit: int) -> tuple[int, int] | None:
         match = re.match(
@@ -629,11 +643,19 @@ def _previous_sentence(
     inside = [s for s in sentences(text, para.start, para.end) if s[1] <= position]
     if inside:
         return inside[-1]
-    if para.index > 0:
-        previous = paras[para.index - 1]
+    for previous in reversed(paras[: para.index]):
+        if CAPTION.search(previous.text):
+            continue  # an image caption between the claim and "Det sier X."
         found = sentences(text, previous.start, previous.end)
         return found[-1] if found else None
     return None
+
+
+def _restates(outer: Quote, inner: Quote, pronouns: dict[str, str]) -> bool:
+    """Whether ``inner`` is the outer speaker's own stance verb opening the outer content."""
+    if inner.speaker is None or not outer.content:
+        return False
+    return inner.speaker.start_char == outer.content[0].start_char and inner.speaker.text.lower() in pronouns
 
 
 def _last_match(pattern: str, text: str) -> re.Match[str] | None:

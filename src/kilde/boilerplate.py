@@ -100,6 +100,9 @@ _CREDIT_SOURCES = _words(
     "ntb scanpix npk anb nrk reuters afp ap epa getty images ritzau tt privat arkiv vg dagbladet "
     "aftenposten tv 2 bt nettavisen polaris shutterstock istock dpa xinhua"
 )
+# Words that tell the standards apart in news furniture, beside kilde.language's lists.
+_BOKMAL_EXTRA = _words("fortsatt fremdeles veien veier veiene flere hjem hvor hvis ønsker")
+_NYNORSK_EXTRA = _words("framleis vegen vegar vegane fleire heim kor viss ønskjer")
 _LOWER_LABEL = re.compile(r"^[a-zæøå]{3,20}$")
 
 
@@ -328,12 +331,14 @@ class BoilerplateDetector:
 
 
 def _in_list(lines: Sequence[Line], i: int) -> bool:
-    """Whether line ``i`` is an item of a list: after "Program:", or between other short items."""
-    prev = lines[i - 1] if i > 0 else None
-    nxt = lines[i + 1] if i + 1 < len(lines) else None
-    if prev is not None and prev.stripped.endswith(":"):
+    """Whether line ``i`` is an item of a list: next to another name, or in a run of short items after "…:"."""
+    neighbours = [lines[k] for k in (i - 1, i + 1) if 0 <= k < len(lines)]
+    if any(_is_title_case_name(line) for line in neighbours):
         return True
-    return prev is not None and nxt is not None and _is_short_item(prev) and _is_short_item(nxt)
+    k = i - 1
+    while k >= 0 and _is_short_item(lines[k]) and not lines[k].stripped.endswith(":"):
+        k -= 1
+    return k >= 0 and lines[k].stripped.endswith(":")
 
 
 def _is_short_item(line: Line) -> bool:
@@ -361,8 +366,8 @@ def _in_other_standard(text: str, language: str) -> bool:
     single word ("mer", "sjølv") turns up in either.
     """
     words = re.findall(r"[a-zæøåéèò]+", text.lower())
-    nynorsk = sum(w in NYNORSK_MARKERS for w in words)
-    bokmal = sum(w in BOKMAL_MARKERS for w in words)
+    nynorsk = sum(w in NYNORSK_MARKERS or w in _NYNORSK_EXTRA for w in words)
+    bokmal = sum(w in BOKMAL_MARKERS or w in _BOKMAL_EXTRA for w in words)
     if language == "nn":
         return bokmal >= 2 and nynorsk == 0
     return nynorsk >= 2 and bokmal == 0
