@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
-from kilde.text import Paragraph, char_span, paragraphs, quote_pairs, sentences, trim, words
+from kilde.text import Paragraph, char_span, doc_text, paragraphs, quote_pairs, sentences, trim, words
 from kilde.types import Quote, doc_quotes
 
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
@@ -103,7 +103,7 @@ class AttributionFinder:
     # ------------------------------------------------------------------ driver
     def __call__(self, doc: Doc) -> Doc:
         quotes = doc_quotes(doc)
-        text = doc.text
+        text = doc_text(doc)
         paras = paragraphs(doc)
         starts = [p.start for p in paras]
 
@@ -197,7 +197,7 @@ class AttributionFinder:
         self, doc: Doc, quote: Quote, para: Paragraph, paras: list[Paragraph]
     ) -> int | None:
         """Speaker for a direct quote with no inverted tag; returns the start of the cue it used."""
-        text = doc.text
+        text = doc_text(doc)
         open_at = quote.start_char
         # 1. A colon frame before the quote, in its paragraph or ending the one before.
         before = text[para.start : open_at].rstrip(' «“"–—-')
@@ -239,7 +239,7 @@ class AttributionFinder:
 
     def _anaphoric_cue(self, doc: Doc, sentence: tuple[int, int]) -> Span | None:
         """The cue of a sentence like ``Det sier X.`` / ``Det opplyser politiet til NTB.``."""
-        text = doc.text
+        text = doc_text(doc)
         first = re.match(r"\s*(\w+)\s+", text[sentence[0] : sentence[1]])
         if first is None or first.group(1).lower() not in ANAPHORIC_OPENERS:
             return None
@@ -261,7 +261,7 @@ class AttributionFinder:
         quotes: list[Quote],
         occupied: list[tuple[int, int]],
     ) -> None:
-        text = doc.text
+        text = doc_text(doc)
         if text[start:end].rstrip(' »”"').endswith("?"):
             return  # a question reports no claim (and in interviews it is the journalist's)
         content_end = _strip_end(text, start, end)
@@ -291,7 +291,7 @@ class AttributionFinder:
 
     def _according(self, doc: Doc, cue: Span, start: int, end: int) -> Quote | None:
         """``Ifølge X er …``, ``…, ifølge X.`` and ``… er ifølge X …``."""
-        text = doc.text
+        text = doc_text(doc)
         source = self._noun_phrase(text, cue.end_char, end)
         if source is None:
             return None
@@ -318,7 +318,7 @@ class AttributionFinder:
     ) -> Quote | None:
         """An indirect quote around a speech cue; ``bounds`` are sentence start, clause start, content end."""
         sentence_start, start, end = bounds
-        text = doc.text
+        text = doc_text(doc)
         before = text[start : cue.start_char]
         # 1. "…, sier X." — the content comes first, the tag closes the sentence.
         if before.rstrip().endswith(",") and len(words(before)) >= 3:
@@ -398,7 +398,7 @@ class AttributionFinder:
         parsed = _subject_from_parse(cue)
         if parsed is not None:
             return parsed
-        text = doc.text
+        text = doc_text(doc)
         segment = text[start : cue.start_char]
         # "…, sier han og mener …", "X avviser at …, og sier …": a verb coordinated with an earlier one.
         if COORDINATED_VERB.search(segment):

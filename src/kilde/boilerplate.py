@@ -58,11 +58,16 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _PHONE = re.compile(
     r"\+\s?47\b|(?<![\d.,])(\d{2}\s\d{2}\s\d{2}\s\d{2}|\d{3}\s\d{2}\s\d{3}|\d{4}\s\d{4}|\d{8})(?![\d.,])"
 )
+# Words that make a line with a phone number or e-mail address a newsroom tip
+# line. Police appeals ("ring politiet på …") have numbers too, so the words
+# must point at the newsroom: tips, the journalist, "ring oss".
 _CONTACT_WORDS = re.compile(
-    r"\b(nås|naas|når du|tips|tipse|tipsa|kontakt|kontakte|ring|ringe|ringje|sms|mms|e-post|epost|"
-    r"send|sende|skriv|tlf|telefon|journalisten|journalist|redaksjonen|vaktsjef|vaktsjefen|desken)\b",
+    r"\b(nås|naas|tips|tipse|tipsa|tipset|tipstelefon|tipsmottak|journalisten|journalistane|"
+    r"journalistene|redaksjonen|vaktsjef|vaktsjefen|desken|(ring|ringe|kontakt|kontakte|send|sende|"
+    r"skriv til|sms|mms|e-post til|epost til|mail til) oss)\b",
     re.IGNORECASE,
 )
+_INVITATION = re.compile(r"^(send|skriv|kontakt|ta kontakt|ring|e-post|epost|mail)\b", re.IGNORECASE)
 # "Vi / Redaksjonen / Dagbladet.no ... ønsker å komme i kontakt med ..." is the
 # newsroom asking readers for help. The subject check keeps police appeals
 # ("Politiet ønsker å komme i kontakt med vitner") in the article.
@@ -217,8 +222,8 @@ class BoilerplateDetector:
         if self._is_contact_line(text):
             return "tip"
         if _EMAIL.search(text) and len(line.words) <= 10:
-            # "Kari Nordmann, kari@avis.no" under the headline.
-            return "byline"
+            # "Send e-post til …" invites readers; "Kari Nordmann, kari@avis.no" signs the article.
+            return "tip" if _INVITATION.match(text) else "byline"
         if self._is_slash_credit(text):
             return "credit"
         if self._is_name_only(lines, i):
@@ -331,7 +336,7 @@ class BoilerplateDetector:
 
 
 def _in_list(lines: Sequence[Line], i: int) -> bool:
-    """Whether line ``i`` is an item of a list: next to another name, or in a run of short items after "…:"."""
+    """Whether line ``i`` is a list item: next to another name, or in a run of short lines after "…:"."""
     neighbours = [lines[k] for k in (i - 1, i + 1) if 0 <= k < len(lines)]
     if any(_is_title_case_name(line) for line in neighbours):
         return True

@@ -50,6 +50,12 @@ def _words(text: str) -> frozenset[str]:
 
 SKAL = _words("skal")
 HA = _words("ha")
+PERFECT_AUXILIARIES = _words("blitt vorte vore vært")
+# "påstått" hedges a claim ("en påstått avtale") except as the verb after an
+# auxiliary ("hun har påstått at …"), where it is a reporting cue.
+PARTICIPLE_HEDGES = _words("påstått")
+PERFECT_BEFORE = _words("har hadde ha blitt vorte er var ble vart blei")
+DETERMINERS = _words("en et ei ein eit den det de dei sin sitt sine hans hennes deira deres")
 VAERE = _words("være vere vera")
 # Hearsay words that turn "skal … være/ha" reportative whatever follows
 # ("skal ifølge Alte være medlemmer"); angivelig and visstnok are hedges themselves.
@@ -196,6 +202,7 @@ class HedgeDetector:
             span
             for span in filter_spans(candidates)
             if not any(start < span.end_char and span.start_char < end for start, end in excluded)
+            and not _is_verb_reading(span)
         ]
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
@@ -315,8 +322,10 @@ class HedgeDetector:
             doc[j].lower_ in HA | VAERE | (HEARSAY_WORDS - ACCORDING_WORDS)
         ):
             end = j + 1
-            if end < len(doc) and doc[end].lower_ in ("blitt", "vorte", "vore", "vært"):
-                end += 1
+            # "skal angivelig ha", "skal ha blitt", "skal være blitt": take the auxiliaries along.
+            for following in (HA | VAERE, PERFECT_AUXILIARIES):
+                if end < len(doc) and doc[end].lower_ in following and doc[end - 1].lower_ not in following:
+                    end += 1
             return Span(doc, i, end, label=REPORTATIVE)
         return Span(doc, i, i + 1, label=REPORTATIVE)
 
@@ -395,6 +404,25 @@ def _in_deontic_clause(doc: Doc, i: int, sent_start: int) -> bool:
             return True
         if token.lower_ == "at":
             return k > sent_start and doc[k - 1].lower_ in DEONTIC_INTRO
+    return False
+
+
+def _is_verb_reading(span: Span) -> bool:
+    """Whether a participle hedge is the reporting verb itself ("har hele tiden påstått at …").
+
+    An article before it makes it an adjective ("et påstått lån"); an
+    auxiliary a few words before, with no punctuation between, a verb.
+    """
+    if len(span) != 1 or span[0].lower_ not in PARTICIPLE_HEDGES or span.start == 0:
+        return False
+    doc = span.doc
+    if doc[span.start - 1].lower_ in DETERMINERS:
+        return False
+    for k in range(span.start - 1, max(span.start - 4, -1), -1):
+        if doc[k].is_punct or doc[k].is_space:
+            return False
+        if doc[k].lower_ in PERFECT_BEFORE:
+            return True
     return False
 
 

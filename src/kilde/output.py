@@ -6,6 +6,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Span
 
+from kilde.text import doc_text
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, register_extensions
 
 SCHEMA = "kilde/1"
@@ -21,7 +22,7 @@ def _title(doc: Doc, boilerplate: list[Span]) -> str | None:
     """The first non-boilerplate line, when it reads like a headline (short, no final full stop)."""
     covered = {(s.start_char, s.end_char) for s in boilerplate}
     offset = 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         start, end = offset, offset + len(line)
         offset = end + 1
         stripped = line.strip()
@@ -63,7 +64,7 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
         "id": doc_id,
         "language": doc._.kilde_language or doc.lang_,
         "title": _title(doc, boilerplate),
-        "text": doc.text,
+        "text": doc_text(doc),
         "boilerplate": [
             {**span_json(span), "kind": span.label_ or "other"}
             for span in boilerplate  # type: ignore[dict-item]

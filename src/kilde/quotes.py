@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.cues import ACCORDING, CueMatcher
 from kilde.lexicon import Lexicon
-from kilde.text import DASH_OPENING, Paragraph, char_span, paragraphs, quote_pairs, trim, words
+from kilde.text import DASH_OPENING, Paragraph, char_span, doc_text, paragraphs, quote_pairs, trim, words
 from kilde.types import Quote, doc_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
@@ -61,15 +61,15 @@ class QuoteFinder:
     ) -> Quote | None:
         body = para.dash_body_start
         assert body is not None
-        cue = _first_tag_cue(doc.text, body, para.end, cue_by_start)
+        cue = _first_tag_cue(doc_text(doc), body, para.end, cue_by_start)
         if cue is not None:
             content = char_span(doc, body, cue.start_char)
             if content is None:
                 return None
             parts = [content]
-            rest = _interrupted_rest(doc.text, cue.end_char, para.end)
+            rest = _interrupted_rest(doc_text(doc), cue.end_char, para.end)
             if rest is not None:
-                second = char_span(doc, rest, _sentence_end(doc.text, rest, para.end))
+                second = char_span(doc, rest, _sentence_end(doc_text(doc), rest, para.end))
                 if second is not None:
                     parts.append(second)
             return Quote("direct", parts, cue=cue)
@@ -107,7 +107,7 @@ class QuoteFinder:
             if not inner.strip():
                 continue
             before, after = text[:open_at], text[close_at + 1 :]
-            cue = _first_tag_cue(doc.text, para.start + close_at + 1, para.end, cue_by_start, max_gap=4)
+            cue = _first_tag_cue(doc_text(doc), para.start + close_at + 1, para.end, cue_by_start, max_gap=4)
             colon_frame = before.rstrip().endswith(":")
             standalone = not before.strip(" –—-") and not after.strip(" .,")
             statement = len(words(inner)) >= STATEMENT_MIN_WORDS and not _inside_indirect_frame(
@@ -127,7 +127,7 @@ class QuoteFinder:
                 continue
             parts = [content]
             if cue is not None and n + 1 < len(pairs):
-                rest = _interrupted_rest(doc.text, cue.end_char, para.end)
+                rest = _interrupted_rest(doc_text(doc), cue.end_char, para.end)
                 next_open, next_close = pairs[n + 1]
                 if rest is not None and rest == para.start + next_open:
                     second = char_span(doc, para.start + next_open + 1, para.start + next_close)
@@ -198,7 +198,7 @@ def _sentence_start(before: str) -> int:
 
 def _mixed_span(doc: Doc, start: int, end: int) -> Span | None:
     """A mixed quote's content keeps its quote marks; only spaces and commas are trimmed."""
-    start, end = trim(doc.text, start, end, " \t,.–—-")
+    start, end = trim(doc_text(doc), start, end, " \t,.–—-")
     return doc.char_span(start, end, alignment_mode="expand") if start < end else None
 
 

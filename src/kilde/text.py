@@ -37,12 +37,25 @@ class Paragraph:
         return self.start + match.end() if match else None
 
 
+_TEXT_KEY = ("kilde", "text")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy joins every token each time it is asked."""
+    # A Doc's text never changes (retokenizing keeps it), so caching it is safe.
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return text
+
+
 def paragraphs(doc: Doc, skip_boilerplate: bool = True) -> list[Paragraph]:
     """The non-empty lines of the text, without boilerplate lines when that stage ran."""
     covered = boilerplate_ranges(doc) if skip_boilerplate else []
     out: list[Paragraph] = []
     offset = 0
-    for line in doc.text.split("\n"):
+    for line in doc_text(doc).split("\n"):
         start, end = offset, offset + len(line)
         offset = end + 1
         if not line.strip():
@@ -103,7 +116,7 @@ def trim(text: str, start: int, end: int, chars: str = EDGE_PUNCTUATION) -> tupl
 
 def char_span(doc: Doc, start: int, end: int) -> Span | None:
     """The token span covering ``[start, end)`` of ``doc.text``, trimmed of edge punctuation."""
-    start, end = trim(doc.text, start, end)
+    start, end = trim(doc_text(doc), start, end)
     if start >= end:
         return None
     return doc.char_span(start, end, alignment_mode="expand")

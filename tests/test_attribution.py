@@ -1,0 +1,368 @@
+"""The attribution stage (``kilde_attribution``): speakers, cues, addressees, indirect and mixed quotes.
+
+The stage runs behind the quote stage and before speaker resolution, so these
+tests look at the spans it sets (speaker *mentions*, cues, addressees, content);
+canonical names are covered in test_coref.py. Every example is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import kilde.lang.nynorsk  # registers spacy.blank("nn")
+import kilde.pipeline  # noqa: F401  (registers the kilde factories)
+from kilde.types import Quote
+
+
+def _attribution_pipeline(lang: str) -> Language:
+    nlp = spacy.blank(lang)
+    for name in ("kilde_sentencizer", "kilde_boilerplate", "kilde_quotes", "kilde_attribution"):
+        nlp.add_pipe(name)
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nb() -> Language:
+    return _attribution_pipeline("nb")
+
+
+@pytest.fixture(scope="module")
+def nn() -> Language:
+    return _attribution_pipeline("nn")
+
+
+def analyse(nlp: Language, text: str) -> list[Quote]:
+    doc = nlp(text)
+    return sorted(doc._.quotes or [], key=lambda q: (q.start_char, q.cue.start_char if q.cue else -1))
+
+
+def only(quotes: list[Quote]) -> Quote:
+    assert len(quotes) == 1, [(q.type, [c.text for c in q.content]) for q in quotes]
+    return quotes[0]
+
+
+def content(quote: Quote) -> str:
+    assert len(quote.content) == 1
+    return quote.content[0].text
+
+
+def text_of(span: object) -> str | None:
+    return None if span is None else span.text  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------- tags after a quote
+def test_inverted_tag_gives_speaker_mention_and_addressee(nb: Language) -> None:
+    quote = only(analyse(nb, "«Vi jobber så godt vi kan», sier fergesjef Kari Nordvik til NRK."))
+    assert quote.type == "direct"
+    assert text_of(quote.cue) == "sier"
+    assert text_of(quote.speaker) == "fergesjef Kari Nordvik"
+    assert text_of(quote.addressee) == "NRK"
+
+
+def test_inverted_tag_with_overfor(nb: Language) -> None:
+    quote = only(analyse(nb, "«Vi har ikke hatt slikt vær på tretti år», sier Ola Brekke overfor Kystavisa."))
+    assert text_of(quote.speaker) == "Ola Brekke"
+    assert text_of(quote.addressee) == "Kystavisa"
+
+
+def test_pronoun_speaker_in_dash_tag(nb: Language) -> None:
+    quote = only(analyse(nb, "– Vi må stenge veien i natt, sier han til lokalavisa."))
+    assert text_of(quote.speaker) == "han"
+    assert text_of(quote.addressee) == "lokalavisa"
+
+
+def test_tag_speaker_stops_before_a_coordinated_clause(nb: Language) -> None:
+    quote = only(analyse(nb, "«Vi kan ikke love noe før i morgen», sa Kari Nordvik, og gikk."))
+    assert text_of(quote.cue) == "sa"
+    assert text_of(quote.speaker) == "Kari Nordvik"
+
+
+# ------------------------------------------------------- indirect quotes
+def test_fronted_speaker_with_at(nb: Language) -> None:
+    quote = only(analyse(nb, "Kari Nordvik sier at fergen vil gå som normalt fra mandag."))
+    assert quote.type == "indirect"
+    assert content(quote) == "fergen vil gå som normalt fra mandag"  # no "at", no full stop
+    assert text_of(quote.cue) == "sier"
+    assert text_of(quote.speaker) == "Kari Nordvik"
+    assert quote.addressee is None
+
+
+def test_fronted_speaker_with_addressee_before_at(nb: Language) -> None:
+    quote = only(analyse(nb, "Kari Nordvik opplyser til Fjordposten at ingen ble skadd."))
+    assert content(quote) == "ingen ble skadd"
+    assert text_of(quote.cue) == "opplyser"
+    assert text_of(quote.speaker) == "Kari Nordvik"
+    assert text_of(quote.addressee) == "Fjordposten"
+
+
+def test_time_adverb_between_cue_and_at(nb: Language) -> None:
+    quote = only(analyse(nb, "Politiet opplyste torsdag at ingen ble skadd i brannen."))
+    assert content(quote) == "ingen ble skadd i brannen"
+    assert text_of(quote.speaker) == "Politiet"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kari Nordvik mener det er for tidlig å si noe om årsaken.",
+            "det er for tidlig å si noe om årsaken",
+        ),
+        ("Kari Nordvik mener fergen vil gå som normalt fra mandag.", "fergen vil gå som normalt fra mandag"),
+    ],
+)
+def test_mener_without_at(nb: Language, text: str, expected: str) -> None:
+    quote = only(analyse(nb, text))
+    assert quote.type == "indirect"
+    assert content(quote) == expected
+    assert text_of(quote.cue) == "mener"
+    assert text_of(quote.speaker) == "Kari Nordvik"
+
+
+def test_claim_first_then_skriver_outlet(nb: Language) -> None:
+    quote = only(analyse(nb, "Fergen står fast i isen ved Brønnøy, skriver Reuters."))
+    assert quote.type == "indirect"
+    assert content(quote) == "Fergen står fast i isen ved Brønnøy"
+    assert text_of(quote.cue) == "skriver"
+    assert text_of(quote.speaker) == "Reuters"
+
+
+def test_claim_first_then_speaker_and_addressee(nb: Language) -> None:
+    quote = only(analyse(nb, "Ingen ble skadd i brannen, opplyser politiet til NTB."))
+    assert content(quote) == "Ingen ble skadd i brannen"
+    assert text_of(quote.speaker) == "politiet"
+    assert text_of(quote.addressee) == "NTB"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="attribution._plausible_speaker rejects a lower-case outlet noun after the cue "
+    "('…, skriver avisen.'): 'avis' is in no role-word list, so no quote is made "
+    "(while 'Avisen skriver at …' and 'ifølge avisen' work)",
+)
+def test_claim_first_then_skriver_avisen(nb: Language) -> None:
+    quote = only(analyse(nb, "Halvparten av bruene trenger reparasjon, skriver avisen."))
+    assert content(quote) == "Halvparten av bruene trenger reparasjon"
+    assert text_of(quote.speaker) == "avisen"
+
+
+def test_ifolge_first(nb: Language) -> None:
+    quote = only(analyse(nb, "Ifølge politiet er ingen personer skadet i brannen."))
+    assert quote.type == "indirect"
+    assert text_of(quote.cue) == "Ifølge"
+    assert text_of(quote.speaker) == "politiet"
+    # The gold files keep the inverted verb ("er …"); the source is never part of the content.
+    assert content(quote) in ("er ingen personer skadet i brannen", "ingen personer skadet i brannen")
+
+
+def test_ifolge_first_with_a_verb_outside_the_function_word_list(nb: Language) -> None:
+    quote = only(analyse(nb, "Ifølge rapporten trenger halvparten av bruene i fylket reparasjon."))
+    assert text_of(quote.speaker) == "rapporten"
+    assert content(quote).endswith("halvparten av bruene i fylket reparasjon")
+    assert "rapporten" not in content(quote)
+
+
+def test_ifolge_last(nb: Language) -> None:
+    quote = only(analyse(nb, "Halvparten av bruene trenger reparasjon, ifølge rapporten."))
+    assert content(quote) == "Halvparten av bruene trenger reparasjon"
+    assert text_of(quote.cue) == "ifølge"
+    assert text_of(quote.speaker) == "rapporten"
+
+
+def test_ifolge_inside_skriver_gives_two_quotes_with_the_same_content(nb: Language) -> None:
+    quotes = analyse(nb, "Ingen personer er skadet i brannen, ifølge politiet, skriver NTB.")
+    assert len(quotes) == 2
+    assert {content(q) for q in quotes} == {"Ingen personer er skadet i brannen"}
+    assert {(text_of(q.cue), text_of(q.speaker)) for q in quotes} == {
+        ("ifølge", "politiet"),
+        ("skriver", "NTB"),
+    }
+    assert all(q.type == "indirect" for q in quotes)
+
+
+# ------------------------------------------------ "Det sier X til Y."
+def test_det_sier_after_a_quote_paragraph(nb: Language) -> None:
+    text = (
+        "«Vi har ikke hatt slikt vær på tretti år, og vi må bare vente.»\n\n"
+        "Det sier havnesjef Ola Brekke til Kystavisa."
+    )
+    quote = only(analyse(nb, text))  # the "Det sier" sentence is the tag, not a claim of its own
+    assert quote.type == "direct"
+    assert text_of(quote.cue) == "sier"
+    assert text_of(quote.speaker) == "havnesjef Ola Brekke"
+    assert text_of(quote.addressee) == "Kystavisa"
+
+
+def test_det_sier_after_a_dash_paragraph(nb: Language) -> None:
+    quote = only(analyse(nb, "– Vi har ikke hatt slikt vær på tretti år.\n\nDet sier havnesjef Ola Brekke."))
+    assert text_of(quote.speaker) == "havnesjef Ola Brekke"
+
+
+def test_det_opplyser_after_a_narration_sentence_is_indirect(nb: Language) -> None:
+    quote = only(analyse(nb, "En mann i 40-årene er pågrepet etter brannen. Det opplyser politiet til NTB."))
+    assert quote.type == "indirect"
+    assert content(quote) == "En mann i 40-årene er pågrepet etter brannen"
+    assert text_of(quote.speaker) == "politiet"
+    assert text_of(quote.addressee) == "NTB"
+
+
+# ------------------------------------------------------------ colon frames
+def test_colon_frame_before_guillemets(nb: Language) -> None:
+    quote = only(
+        analyse(nb, "Havnesjef Ola Brekke sier til Kystavisa: «Vi har ikke hatt slikt vær på tretti år.»")
+    )
+    assert quote.type == "direct"
+    assert content(quote) == "Vi har ikke hatt slikt vær på tretti år"
+    assert text_of(quote.cue) == "sier"
+    assert text_of(quote.speaker) == "Havnesjef Ola Brekke"
+    assert text_of(quote.addressee) == "Kystavisa"
+
+
+def test_colon_frame_ending_the_paragraph_before_a_dash_quote(nb: Language) -> None:
+    text = "Havnesjef Ola Brekke sier dette til Kystavisa:\n\n– Vi har ikke hatt slikt vær på tretti år."
+    quote = only(analyse(nb, text))
+    assert quote.type == "direct"
+    assert text_of(quote.cue) == "sier"
+    assert text_of(quote.speaker) == "Havnesjef Ola Brekke"
+
+
+# ------------------------------------------------------------------- mixed
+def test_mixed_quote(nb: Language) -> None:
+    quote = only(analyse(nb, "Fiskeriministeren mener at regjeringen «har gjort alt den kan» for næringen."))
+    assert quote.type == "mixed"
+    assert content(quote) == "regjeringen «har gjort alt den kan» for næringen"
+    assert text_of(quote.cue) == "mener"
+    assert text_of(quote.speaker) == "Fiskeriministeren"
+
+
+def test_scare_quote_inside_indirect_frame_makes_it_mixed_not_direct(nb: Language) -> None:
+    quote = only(analyse(nb, "Ungdommene i bygda sier at bilene «kjørte gris» på parkeringsplassen."))
+    assert quote.type == "mixed"
+    assert content(quote) == "bilene «kjørte gris» på parkeringsplassen"
+
+
+# ---------------------------------------------- word order and clauses
+def test_fronted_adverbial_inverts_the_speaker(nb: Language) -> None:
+    quote = only(analyse(nb, "I går sa fiskeriminister Siri Dahl at kvotene vil bli økt neste år."))
+    assert quote.type == "indirect"
+    assert content(quote) == "kvotene vil bli økt neste år"
+    assert text_of(quote.cue) == "sa"
+    assert text_of(quote.speaker) == "fiskeriminister Siri Dahl"
+
+
+def test_relative_clause_after_the_tag(nb: Language) -> None:
+    direct, indirect = analyse(
+        nb, "– Kvotene må opp, sier Holm, som mener at regjeringen har sviktet fiskerne."
+    )
+    assert direct.type == "direct" and content(direct) == "Kvotene må opp"
+    assert text_of(direct.speaker) == "Holm"
+    assert indirect.type == "indirect"
+    assert content(indirect) == "regjeringen har sviktet fiskerne"
+    assert text_of(indirect.cue) == "mener"
+    assert text_of(indirect.speaker) == "Holm"
+
+
+def test_coordinated_cues_share_the_subject(nb: Language) -> None:
+    text = "Lars Holm avviser at laget har brutt reglene, og sier at alle papirene er i orden."
+    first, second = analyse(nb, text)
+    assert content(first) == "laget har brutt reglene"  # ends before ", og sier"
+    assert text_of(first.cue) == "avviser"
+    assert text_of(first.speaker) == "Lars Holm"
+    assert content(second) == "alle papirene er i orden"
+    assert text_of(second.cue) == "sier"
+    # The second verb has no subject of its own: its speaker is the shared one, or left to coref.
+    assert text_of(second.speaker) in ("Lars Holm", None)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="content ends at a token, and spaCy's nb tokenizer keeps sentence-final words that are also "
+    "abbreviations together with the full stop ('jul.', Nynorsk 'no.'), so char_span(expand) puts the "
+    "final full stop back into the content",
+)
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("nb", "Kari Nordvik sier at brua må være klar før jul.", "brua må være klar før jul"),
+        ("nn", "Ordførar Nils Aasen seier at kommunen må handle no.", "kommunen må handle no"),
+    ],
+)
+def test_content_never_ends_in_the_final_full_stop(
+    nb: Language, nn: Language, lang: str, text: str, expected: str
+) -> None:
+    quote = only(analyse(nb if lang == "nb" else nn, text))
+    assert content(quote) == expected
+
+
+# ------------------------------------------------------------------ headlines
+def test_headline_naming_its_source(nb: Language) -> None:
+    quote = only(analyse(nb, "Politiet: Ingen er skadd i brannen\n\nEn bolig brant ned i natt."))
+    assert quote.type == "indirect"
+    assert quote.heading is True
+    assert quote.cue is None
+    assert content(quote) == "Ingen er skadd i brannen"
+    assert text_of(quote.speaker) == "Politiet"
+
+
+def test_headline_naming_its_source_with_embedded_quote_is_mixed(nb: Language) -> None:
+    quote = only(analyse(nb, "Bondelaget: Oppgjøret er «en hån mot bøndene»"))
+    assert quote.type == "mixed"
+    assert quote.heading is True
+    assert text_of(quote.speaker) == "Bondelaget"
+    assert content(quote).startswith("Oppgjøret er «en hån mot bøndene")
+
+
+# ------------------------------------------------------------------- Nynorsk
+def test_nynorsk_seier_tag(nn: Language) -> None:
+    text = "– Vi er glade for at brua endeleg er ferdig, seier ordførar Nils Aasen til Fjordabladet."
+    quote = only(analyse(nn, text))
+    assert content(quote) == "Vi er glade for at brua endeleg er ferdig"
+    assert text_of(quote.cue) == "seier"
+    assert text_of(quote.speaker) == "ordførar Nils Aasen"
+    assert text_of(quote.addressee) == "Fjordabladet"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "claim"),
+    [
+        ("Ifølgje politiet er ingen skadde i brannen.", "Ifølgje", "ingen skadde i brannen"),
+        ("Ingen vart skadde i brannen, ifølgje politiet.", "ifølgje", "Ingen vart skadde i brannen"),
+    ],
+)
+def test_nynorsk_ifolgje(nn: Language, text: str, cue: str, claim: str) -> None:
+    quote = only(analyse(nn, text))
+    assert quote.type == "indirect"
+    assert text_of(quote.cue) == cue
+    assert text_of(quote.speaker) == "politiet"
+    assert content(quote).endswith(claim)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ordførar Nils Aasen meiner at brua vil gje bygda eit løft.",
+        "Ordførar Nils Aasen meiner brua vil gje bygda eit løft.",
+    ],
+)
+def test_nynorsk_meiner(nn: Language, text: str) -> None:
+    quote = only(analyse(nn, text))
+    assert quote.type == "indirect"
+    assert content(quote) == "brua vil gje bygda eit løft"
+    assert text_of(quote.cue) == "meiner"
+    assert text_of(quote.speaker) == "Ordførar Nils Aasen"
+
+
+def test_nynorsk_skriv_outlet(nn: Language) -> None:
+    quote = only(analyse(nn, "Brua blir den lengste i fylket, skriv Sogn Avis."))
+    assert content(quote) == "Brua blir den lengste i fylket"
+    assert text_of(quote.cue) == "skriv"
+    assert text_of(quote.speaker) == "Sogn Avis"
+
+
+def test_nynorsk_headline_naming_its_source(nn: Language) -> None:
+    quote = only(analyse(nn, "Politiet: Ingen er skadde i brannen"))
+    assert quote.type == "indirect"
+    assert quote.heading is True
+    assert text_of(quote.speaker) == "Politiet"

@@ -1,0 +1,303 @@
+"""Speaker resolution (``kilde_coref``): pronouns, surnames, titles, continuations, kinds, gender.
+
+Runs the full pipeline (the stage needs quotes and speaker mentions from the
+stages before it) and looks at ``Quote.speaker_name``/``speaker_kind``/``entity_id``
+and ``doc._.entities``. Every example is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import kilde
+from kilde.types import Entity, Quote
+
+
+@pytest.fixture(scope="module")
+def nb() -> Language:
+    return kilde.load("nb")
+
+
+@pytest.fixture(scope="module")
+def nn() -> Language:
+    return kilde.load("nn")
+
+
+def quotes_of(doc: Doc) -> list[Quote]:
+    return sorted(doc._.quotes or [], key=lambda q: (q.start_char, q.end_char))
+
+
+def quote_with(doc: Doc, fragment: str) -> Quote:
+    """The one quote whose content contains ``fragment``."""
+    found = [q for q in doc._.quotes or [] if any(fragment in part.text for part in q.content)]
+    assert len(found) == 1, [[p.text for p in q.content] for q in doc._.quotes or []]
+    return found[0]
+
+
+def entity(doc: Doc, entity_id: str | None) -> Entity:
+    assert entity_id is not None
+    [found] = [e for e in doc._.entities if e.id == entity_id]
+    return found
+
+
+# ------------------------------------------------------------------ pronouns
+def test_han_goes_to_the_nearest_male_person(nb: Language) -> None:
+    doc = nb("Per Lie ledet søket.\n\nKari Nordvik var også med.\n\n– Vi fant ingenting, sier han.")
+    quote = quote_with(doc, "Vi fant ingenting")
+    assert quote.speaker is not None and quote.speaker.text == "han"
+    assert quote.speaker_name == "Per Lie"
+    assert quote.speaker_kind == "person"
+
+
+def test_hun_goes_to_the_nearest_female_person(nb: Language) -> None:
+    doc = nb("Kari Nordvik ledet søket.\n\nPer Lie var også med.\n\n– Vi fant ingenting, sier hun.")
+    assert quote_with(doc, "Vi fant ingenting").speaker_name == "Kari Nordvik"
+
+
+def test_pronouns_in_one_article_go_to_different_people(nb: Language) -> None:
+    doc = nb(
+        "Per Lie og Kari Nordvik var begge på møtet.\n\n"
+        "– Vi må stenge veien i natt, sier hun.\n\n"
+        "– Det er ingen annen utvei, sier han."
+    )
+    assert quote_with(doc, "stenge veien").speaker_name == "Kari Nordvik"
+    assert quote_with(doc, "annen utvei").speaker_name == "Per Lie"
+
+
+def test_pronoun_after_a_title_and_name_opening_the_paragraph(nb: Language) -> None:
+    doc = nb("Brøytesjef Anders Vik er bekymret for natten.\n\n– Vi må stenge veien i natt, sier han.")
+    assert quote_with(doc, "stenge veien").speaker_name == "Anders Vik"
+
+
+def test_nynorsk_ho(nn: Language) -> None:
+    doc = nn(
+        "Ingrid Lunde er leiar i bygdelaget.\n\nNils Aasen var òg på møtet.\n\n"
+        "– Vi har venta lenge på dette, seier ho."
+    )
+    quote = quote_with(doc, "venta lenge")
+    assert quote.speaker is not None and quote.speaker.text == "ho"
+    assert quote.speaker_name == "Ingrid Lunde"
+
+
+def test_pronoun_joins_the_entity_mentions(nb: Language) -> None:
+    doc = nb("Kari Nordvik leder fergeselskapet.\n\n«Vi kan ikke», sier hun, «love noe før i morgen».")
+    quote = quote_with(doc, "Vi kan ikke")
+    ent = entity(doc, quote.entity_id)
+    assert ent.name == "Kari Nordvik"
+    assert "hun" in [m.text for m in ent.mentions]
+
+
+# ------------------------------------------------------- names and titles
+def test_surname_resolves_to_the_full_name(nb: Language) -> None:
+    doc = nb("Kari Nordvik leder bygdelaget.\n\n«Vi gir oss ikke», sier Nordvik til Fjordposten.")
+    quote = quote_with(doc, "Vi gir oss ikke")
+    assert quote.speaker is not None and quote.speaker.text == "Nordvik"
+    assert quote.speaker_name == "Kari Nordvik"
+    ent = entity(doc, quote.entity_id)
+    assert ent.name == "Kari Nordvik"
+    assert {"Kari Nordvik", "Nordvik"} <= {m.text for m in ent.mentions}
+
+
+def test_surname_and_full_name_are_one_entity_whatever_the_order(nb: Language) -> None:
+    doc = nb("«Vi gir oss ikke», sier Nordvik til Fjordposten.\n\n«Skolen skal bestå», sier Kari Nordvik.")
+    first, second = quotes_of(doc)
+    assert first.entity_id == second.entity_id
+    assert entity(doc, second.entity_id).name == "Kari Nordvik"
+    assert second.speaker_name == "Kari Nordvik"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coref._entity_for_name upgrades entity.name to the fuller name, but quotes assigned "
+    "before the upgrade keep the old speaker_name ('Nordvik'), so a quote's speaker.name "
+    "disagrees with the name of its own entity",
+)
+def test_every_quote_carries_its_entitys_final_name(nb: Language) -> None:
+    doc = nb("«Vi gir oss ikke», sier Nordvik til Fjordposten.\n\n«Skolen skal bestå», sier Kari Nordvik.")
+    for quote in quotes_of(doc):
+        assert quote.speaker_name == entity(doc, quote.entity_id).name == "Kari Nordvik"
+
+
+def test_definite_title_after_a_titled_speaker(nb: Language) -> None:
+    doc = nb(
+        "– Det blir stramt, sier ordfører Per Lie.\n\n"
+        "Han la fram budsjettet tirsdag.\n\n"
+        "– Vi må kutte i alt, sier ordføreren til Fjellposten."
+    )
+    first, second = quotes_of(doc)
+    assert second.speaker is not None and second.speaker.text == "ordføreren"
+    assert second.speaker_name == "Per Lie"
+    assert second.entity_id == first.entity_id
+
+
+def test_definite_title_after_a_titled_name_opening_the_article(nb: Language) -> None:
+    doc = nb("Ordfører Per Lie i Fjellvik kommune la fram budsjettet.\n\n– Det blir stramt, sier ordføreren.")
+    assert quote_with(doc, "Det blir stramt").speaker_name == "Per Lie"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coref: a lower-case title before a name inside a narration sentence "
+    "('I dag la ordfører Per Lie fram …') is not kept as an alias of the person, so a later "
+    "'sier ordføreren' becomes a new entity 'ordføreren' instead of Per Lie",
+)
+def test_definite_title_after_a_titled_name_inside_narration(nb: Language) -> None:
+    doc = nb("I dag la ordfører Per Lie fram budsjettet.\n\n– Det blir stramt, sier ordføreren.")
+    assert quote_with(doc, "Det blir stramt").speaker_name == "Per Lie"
+
+
+def test_nynorsk_definite_title(nn: Language) -> None:
+    doc = nn(
+        "– Vi har venta lenge, seier ordførar Nils Aasen.\n\n– No må staten ta ansvar, seier ordføraren."
+    )
+    assert quote_with(doc, "staten ta ansvar").speaker_name == "Nils Aasen"
+
+
+# ------------------------------------------------- quotes without a tag
+def test_continuation_quote_inherits_the_previous_speaker(nb: Language) -> None:
+    doc = nb("– Det blir stramt, sier ordfører Per Lie.\n\n– Vi må kutte i alt.")
+    first, second = quotes_of(doc)
+    assert second.speaker is None  # no mention of its own
+    assert second.speaker_name == "Per Lie"
+    assert second.entity_id == first.entity_id
+    assert second.speaker_kind == "person"
+
+
+def test_heading_quote_takes_the_speaker_of_the_quote_it_repeats(nb: Language) -> None:
+    doc = nb(
+        "«Et rent sirkus»\n\n"
+        "«Vi leter videre», sier Per Lie.\n\n"
+        "«Dette er et rent sirkus», sier Kari Nordvik."
+    )
+    heading = quote_with(doc, "Et rent sirkus")
+    assert heading.heading is True
+    assert heading.speaker is None
+    assert heading.speaker_name == "Kari Nordvik"
+    assert heading.entity_id == quote_with(doc, "Dette er et rent sirkus").entity_id
+
+
+def test_dash_heading_takes_the_speaker_of_the_quote_it_repeats(nb: Language) -> None:
+    doc = nb(
+        "– Vi gir oss ikke\n\nKari Nordvik er leder i laget.\n\n– Vi gir oss ikke, sier Nordvik til Bladet."
+    )
+    heading, body = quotes_of(doc)
+    assert heading.heading is True
+    assert heading.speaker_name == body.speaker_name == "Kari Nordvik"
+
+
+def test_headline_speaker_before_colon_resolves_to_the_full_name(nb: Language) -> None:
+    doc = nb(
+        "Nordvik om nedleggelsen: – Vi gir oss ikke\n\n"
+        "Kari Nordvik leder bygdelaget.\n\n"
+        "– Vi gir oss ikke før skolen er reddet, sier hun."
+    )
+    heading, body = quotes_of(doc)
+    assert heading.speaker is not None and heading.speaker.text == "Nordvik"
+    assert heading.entity_id == body.entity_id
+    assert entity(doc, heading.entity_id).name == "Kari Nordvik"
+
+
+# -------------------------------------------------------------- speaker kinds
+@pytest.mark.parametrize(
+    ("text", "fragment", "kind"),
+    [
+        ("Halvparten av bruene trenger reparasjon, skriver NTB.", "Halvparten", "media"),
+        ("«Vi er ikke i tvil», skriver Reuters.", "ikke i tvil", "media"),
+        ("Avisen skriver at halvparten av bruene trenger reparasjon.", "halvparten", "media"),
+        ("Ifølge avisen er halvparten av bruene i dårlig stand.", "halvparten", "media"),
+        ("Rapporten viser at halvparten av bruene i fylket trenger reparasjon.", "halvparten", "document"),
+        ("Halvparten av bruene trenger reparasjon, ifølge rapporten.", "Halvparten", "document"),
+        ("Ingen ble skadd i brannen, opplyser politiet.", "Ingen ble skadd", "organization"),
+        ("– Vi leter videre, opplyser UP.", "leter videre", "organization"),
+        ("Halvparten av bruene trenger reparasjon, opplyser NAV.", "Halvparten", "organization"),
+        ("Halvparten av bruene trenger reparasjon, sier Kari Nordvik.", "Halvparten", "person"),
+        ("– Hun ringte meg midt på natten, sier moren til Fjordposten.", "ringte meg", "person"),
+        ("Kilder i partiet sier at lederen vil gå av før sommeren.", "lederen vil", "anonymous"),
+        ("– Vi leter videre, sier kilder til avisen.", "leter videre", "anonymous"),
+        ("Ifølge kilder er halvparten av bruene i dårlig stand.", "halvparten", "anonymous"),
+    ],
+)
+def test_speaker_kind(nb: Language, text: str, fragment: str, kind: str) -> None:
+    doc = nb(text)
+    quote = quote_with(doc, fragment)
+    assert quote.speaker_kind == kind
+    assert entity(doc, quote.entity_id).kind == kind
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coref._kind matches document nouns as suffixes of any head word, so an unknown outlet "
+    "name ending in '-posten' ('post' is a document noun) becomes kind 'document'",
+)
+def test_unknown_outlet_named_posten_is_not_a_document(nb: Language) -> None:
+    doc = nb("«Det er ikke trygt å kjøre der», skriver Fjordposten.")
+    assert quote_with(doc, "ikke trygt").speaker_kind != "document"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coref._proper_name keeps only the run of capitalised words, so 'Statens vegvesen' "
+    "is named 'Statens'",
+)
+def test_organization_name_with_lower_case_words_keeps_its_full_name(nn: Language) -> None:
+    doc = nn("Brua opnar for trafikk i haust, ifølgje Statens vegvesen.")
+    quote = quote_with(doc, "Brua opnar")
+    assert quote.speaker_kind == "organization"
+    assert quote.speaker_name == "Statens vegvesen"
+
+
+def test_nynorsk_kinds(nn: Language) -> None:
+    doc = nn("Brua blir den lengste i fylket, skriv NRK.\n\nIngen vart skadde i brannen, ifølgje politiet.")
+    assert quote_with(doc, "lengste").speaker_kind == "media"
+    assert quote_with(doc, "Ingen vart").speaker_kind == "organization"
+
+
+# --------------------------------------------------------------------- gender
+def test_gender_from_a_first_name(nb: Language) -> None:
+    doc = nb("«Vi gir oss ikke», sier Kari Nordvik.\n\n«Vi fant ingenting», sier Anders Vik.")
+    assert entity(doc, quote_with(doc, "gir oss").entity_id).gender == "f"
+    assert entity(doc, quote_with(doc, "fant ingenting").entity_id).gender == "m"
+
+
+def test_gender_from_a_pronoun(nb: Language) -> None:
+    doc = nb("– Vi fant ingenting, sier Holm.\n\n– Det var tomt der inne, sier han.")
+    first, second = quotes_of(doc)
+    assert first.entity_id == second.entity_id
+    assert entity(doc, first.entity_id).gender == "m"
+
+
+def test_gender_from_a_gendered_noun(nb: Language) -> None:
+    doc = nb("– Hun ringte meg midt på natten, sier moren til Fjordposten.")
+    assert entity(doc, quote_with(doc, "ringte meg").entity_id).gender == "f"
+
+
+def test_no_gender_without_evidence(nb: Language) -> None:
+    doc = nb("– Vi fant ingenting, sier Holm.\n\nIngen ble skadd i brannen, opplyser politiet.")
+    assert entity(doc, quote_with(doc, "fant ingenting").entity_id).gender is None
+    assert entity(doc, quote_with(doc, "Ingen ble skadd").entity_id).gender is None
+
+
+# ----------------------------------------------------------------- entities
+def test_entity_ids_are_unique_and_quotes_point_at_them(nb: Language) -> None:
+    doc = nb(
+        "Kari Nordvik leder bygdelaget.\n\n«Vi gir oss ikke», sier Nordvik.\n\n"
+        "Ingen ble skadd i brannen, opplyser politiet til NTB."
+    )
+    ids = [e.id for e in doc._.entities]
+    assert len(ids) == len(set(ids))
+    assert {q.entity_id for q in doc._.quotes} <= set(ids)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coref adds a speaker mention twice to its entity: once as a narration name "
+    "(_narration_names) and once as the quote's speaker (_resolve), giving duplicate spans in "
+    "entity.mentions / kilde/1 'mentions'",
+)
+def test_each_mention_is_listed_once(nb: Language) -> None:
+    doc = nb("«Vi er uenige», sier Kari Nordvik.")
+    [ent] = doc._.entities
+    spans = [(m.start_char, m.end_char) for m in ent.mentions]
+    assert len(spans) == len(set(spans))

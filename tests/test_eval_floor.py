@@ -1,0 +1,32 @@
+"""Quality floor on the shared development set (skipped where the shared folder is absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kilde.evaluate import evaluate_directory
+
+DEV_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
+
+ATTRIBUTION_F1_FLOOR = 0.74
+QUOTE_F1_FLOOR = 0.84
+
+
+@pytest.fixture(scope="module")
+def metrics() -> dict[str, Any]:
+    if not DEV_DIR.is_dir() or not any(DEV_DIR.glob("*.json")):
+        pytest.skip(f"no development set at {DEV_DIR}")
+    return evaluate_directory(DEV_DIR)
+
+
+def test_attribution_f1_floor(metrics: dict[str, Any]) -> None:
+    f1 = metrics["overall"]["attribution"]["f1"]
+    assert f1 >= ATTRIBUTION_F1_FLOOR, f"attribution F1 {f1:.4f} < {ATTRIBUTION_F1_FLOOR}"
+
+
+def test_quote_f1_floor(metrics: dict[str, Any]) -> None:
+    f1 = metrics["overall"]["quotes"]["f1"]
+    assert f1 >= QUOTE_F1_FLOOR, f"quote F1 {f1:.4f} < {QUOTE_F1_FLOOR}"

@@ -1,0 +1,195 @@
+"""The hedge stage (``kilde_hedges``): reportative and epistemic markers in the journalist's voice.
+
+Every example is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import kilde
+import kilde.lang.nynorsk  # registers spacy.blank("nn")
+import kilde.pipeline  # registers the kilde factories
+from kilde.hedges import HedgeData, token_pattern
+from kilde.lexicon import Lexicon
+from kilde.types import HEDGE_SPANS
+
+
+def _pipeline(lang: str) -> Language:
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("kilde_sentencizer")
+    nlp.add_pipe("kilde_boilerplate")
+    nlp.add_pipe("kilde_hedges")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nb() -> Language:
+    return _pipeline("nb")
+
+
+@pytest.fixture(scope="module")
+def nn() -> Language:
+    return _pipeline("nn")
+
+
+def hedges(nlp: Language, text: str) -> list[tuple[str, str]]:
+    doc = nlp(text)
+    return [(span.text, span.label_) for span in doc.spans[HEDGE_SPANS]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mannen skal ha blitt pågrepet i natt.", [("skal ha blitt", "reportative")]),
+        ("Ifølge naboene skal kvinnen ha kjørt for fort.", [("skal", "reportative")]),
+        ("Under avhøret skal mannen ha innrømmet forholdet.", [("skal", "reportative")]),
+        ("Han skal ikke ha vært til stede da brannen startet.", [("skal ikke ha vært", "reportative")]),
+        ("Styrelederen skal angivelig ha trukket seg.", [("skal angivelig ha", "reportative")]),
+        (
+            "Sjåføren, som skal være hardt skadet, ble fløyet til sykehus.",
+            [("skal være", "reportative")],
+        ),
+        ("Eieren skal ifølge naboene være en kjent forretningsmann.", [("skal", "reportative")]),
+        (
+            "I tillegg skal lederen av klubben, som har sittet i ti år, ha blitt bedt om å gå.",
+            [("skal", "reportative")],
+        ),
+        ("Ingen turister skal befinne seg i området.", [("skal", "reportative")]),
+        ("Brannen startet trolig på et kjøkken.", [("trolig", "epistemic")]),
+        ("Han var antakeligvis alene i bilen.", [("antakeligvis", "epistemic")]),
+        ("Etter det Avisa erfarer, vil ministeren gå av.", [("Etter det Avisa erfarer", "reportative")]),
+        ("Etter det TV 2 kjenner til, er avtalen klar.", [("Etter det TV 2 kjenner til", "reportative")]),
+        ("Opplysningene kan ikke bekreftes.", [("kan ikke bekreftes", "epistemic")]),
+        (
+            "Videoen viser angrepet, uten at det er bekreftet hvor den er filmet.",
+            [("uten at det er bekreftet", "epistemic")],
+        ),
+        ("Tallene har ikke latt seg verifisere.", [("har ikke latt seg verifisere", "epistemic")]),
+        ("Alt tyder på at skolen må stenge.", [("Alt tyder på", "epistemic")]),
+        ("Sjansen er stor for at kampen blir utsatt.", [("Sjansen er stor for", "epistemic")]),
+        ("På flere veier er det meldt om glatte forhold.", [("er det meldt om", "reportative")]),
+        ("Den angivelige planen ble aldri satt ut i livet.", [("angivelige", "reportative")]),
+        ("Avtalen gjaldt et påstått lån til klubben.", [("påstått", "reportative")]),
+    ],
+)
+def test_bokmal_hedges(nb: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    assert hedges(nb, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mannen skal ha køyrt av vegen like før midnatt.", [("skal ha", "reportative")]),
+        ("Røyken skal ha kome frå eit kjøkken.", [("skal ha", "reportative")]),
+        ("Brannen starta truleg i kjellaren.", [("truleg", "epistemic")]),
+        ("Etter det NRK erfarer, er kontrakten underskriven.", [("Etter det NRK erfarer", "reportative")]),
+        ("Opplysningane kan ikkje stadfestast.", [("kan ikkje stadfestast", "epistemic")]),
+        ("Bilen køyrde ut, utan at det er stadfesta kvifor.", [("utan at det er stadfesta", "epistemic")]),
+        ("Dei var visstnok på veg heim.", [("visstnok", "reportative")]),
+        ("Ho var sannsynlegvis aleine.", [("sannsynlegvis", "epistemic")]),
+        ("Han var moglegvis i bygda.", [("moglegvis", "epistemic")]),
+    ],
+)
+def test_nynorsk_hedges(nn: Language, text: str, expected: list[tuple[str, str]]) -> None:
+    assert hedges(nn, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Future, plans and obligations.
+        "Vi skal ha møte med kommunen i morgen.",
+        "Vi skal ha det gøy i sommer.",
+        "Skolen skal bli ferdig i 2030.",
+        "Alle ansatte skal være merket med navneskilt.",
+        "Partiene er enige om at skatten skal være lav.",
+        "Dersom prosjektet skal ha effekt, må det komme mer penger.",
+        "Skal vi ha fest for hele klassen?",
+        "De skal ha betydelige gjennomslag i budsjettet.",
+        "Regjeringen må og skal ha ansvaret for beredskapen.",
+        # "mulig" as an adjective is not a hedge; "ingenting tyder på" denies.
+        "Styret diskuterte et mulig salg av tomta.",
+        "Ingenting tyder på at noen andre var involvert.",
+        # "påstått" as the reporting verb, not as a hedge.
+        "Han har hele tiden påstått at han er uskyldig.",
+    ],
+)
+def test_no_hedge(nb: Language, text: str) -> None:
+    assert hedges(nb, text) == []
+
+
+def test_nynorsk_future_skal_is_not_a_hedge(nn: Language) -> None:
+    assert hedges(nn, "I morgon skal vi ha fest på kaia.") == []
+    assert hedges(nn, "Vegen skal vere open til jul.") == []
+
+
+def test_markers_inside_quotes_are_left_out(nb: Language) -> None:
+    text = (
+        "– Han skal ha gått hjem tidlig, sier naboen. Mannen skal ha blitt funnet i en grøft.\n\n"
+        "«Det er trolig en ulykke», sier politiet.\n\n"
+        "Lederen kalte planen «sannsynligvis den beste».\n\n"
+        "Brannen startet trolig i kjelleren."
+    )
+    assert hedges(nb, text) == [("skal ha blitt", "reportative"), ("trolig", "epistemic")]
+    doc = nb(text)
+    starts = [span.start_char for span in doc.spans[HEDGE_SPANS]]
+    assert starts == [text.index("skal ha blitt"), text.rindex("trolig")]
+
+
+def test_nynorsk_dash_quote_without_space_is_left_out(nn: Language) -> None:
+    assert hedges(nn, "–Dei var truleg redde, seier ho.") == []
+
+
+def test_markers_in_boilerplate_are_left_out(nb: Language) -> None:
+    text = "Brua stenges\n\nLes også: Fangen skal ha rømt fra fengselet\n\nBrua stenges i seks uker."
+    assert hedges(nb, text) == []
+
+
+def test_works_without_a_sentencizer() -> None:
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("kilde_hedges")
+    doc = nlp("Mannen skal ha kjørt av veien.\n\nDet skal bli sol i morgen.")
+    assert [span.text for span in doc.spans[HEDGE_SPANS]] == ["skal ha"]
+
+
+def test_full_pipeline_marks_hedged_quotes() -> None:
+    nlp = kilde.load("nb")
+    text = (
+        "Politiet opplyser at mannen trolig kjørte for fort.\n\n"
+        "«Det er trolig en ulykke», sier politimesteren.\n\n"
+        "Naboen forteller at hun hørte et smell."
+    )
+    doc = nlp(text)
+    assert [span.text for span in doc.spans[HEDGE_SPANS]] == ["trolig"]
+    by_content = {q.content[0].text: q for q in doc._.quotes}
+    hedged = {text for text, q in by_content.items() if q.hedged}
+    assert any("kjørte for fort" in t for t in hedged)
+    assert not any("ulykke" in t or "smell" in t for t in hedged)
+
+
+def test_token_pattern_syntax() -> None:
+    assert token_pattern("etter det ** erfarer|erfarte") == (
+        {"LOWER": "etter"},
+        {"LOWER": "det"},
+        {"IS_PUNCT": False, "IS_SPACE": False, "OP": "{1,4}"},
+        {"LOWER": {"IN": ["erfarer", "erfarte"]}},
+    )
+    assert token_pattern("alt tyder også? på")[2] == {"LOWER": "også", "OP": "?"}
+    assert token_pattern("* tyder")[0] == {"IS_PUNCT": False, "IS_SPACE": False}
+
+
+def test_language_data_parses() -> None:
+    for language in ("nb", "nn"):
+        data = HedgeData.parse(Lexicon.load(language).hedges)
+        kinds = {kind for kind, _ in data.phrases}
+        assert kinds == {"reportative", "epistemic"}
+        assert "befinne" in data.skal_verbs
+        assert "møte" in data.not_participles
+
+
+def test_bad_entry_is_reported() -> None:
+    with pytest.raises(ValueError):
+        HedgeData.parse(["tvil: kanskje"])
