@@ -25,7 +25,18 @@ from spacy.tokens import Doc, Span
 
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
-from kilde.text import Paragraph, char_span, doc_text, paragraphs, quote_pairs, sentences, trim, words
+from kilde.text import (
+    Paragraph,
+    Ranges,
+    char_span,
+    doc_has_parse,
+    doc_text,
+    paragraphs,
+    quote_pairs,
+    sentences,
+    trim,
+    words,
+)
 from kilde.types import Quote, doc_quotes
 
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
@@ -131,17 +142,17 @@ class AttributionFinder:
                 if used is not None:
                     used_cues.add(used)
 
-        occupied = [(q.start_char, q.end_char) for q in found_by_quotes_stage]
-        cues = [c for c in self.cues(doc) if c.start_char not in used_cues]
+        occupied = Ranges((q.start_char, q.end_char) for q in found_by_quotes_stage)
+        cues = sorted(
+            (c for c in self.cues(doc) if c.start_char not in used_cues), key=lambda c: c.start_char
+        )
+        cue_starts = [c.start_char for c in cues]
         for para in paras:
-            if para.dash_body_start is None or not any(
-                s <= para.start < e or para.start <= s < para.end for s, e in occupied
-            ):
+            if para.dash_body_start is None or not occupied.overlaps(para.start, para.end):
                 self._headline_source(doc, para, quotes)
             for start, end in sentences(text, para.start, para.end):
-                in_sentence = [
-                    c for c in cues if start <= c.start_char < end and not _inside(c.start_char, occupied)
-                ]
+                first, last = bisect.bisect_left(cue_starts, start), bisect.bisect_left(cue_starts, end)
+                in_sentence = [c for c in cues[first:last] if not occupied.contains(c.start_char)]
                 if in_sentence:
                     self._indirect(doc, para, paras, start, end, in_sentence, quotes, occupied)
         return doc
@@ -211,11 +222,7 @@ class AttributionFinder:
                 sents = sentences(text, previous.start, previous.end)
                 frame_range = sents[-1] if sents else None
         if frame_range is not None:
-            frame_cues = [
-                c
-                for c in self.cues(doc)
-                if frame_range[0] <= c.start_char < frame_range[1] and c.label_ != ACCORDING
-            ]
+            frame_cues = [c for c in self.cues.index(doc).between(*frame_range) if c.label_ != ACCORDING]
             if frame_cues:
                 cue = frame_cues[0]
                 subject = self._subject_before(doc, frame_range[0], cue) or self._subject_after(
@@ -244,8 +251,8 @@ class AttributionFinder:
         if first is None or first.group(1).lower() not in ANAPHORIC_OPENERS:
             return None
         position = sentence[0] + first.end()
-        for cue in self.cues(doc):
-            if cue.start_char == position and cue.label_ != ACCORDING:
+        for cue in self.cues.index(doc).between(position, position + 1):
+            if cue.label_ != ACCORDING:
                 return cue
         return None
 
@@ -259,7 +266,7 @@ class AttributionFinder:
         end: int,
         cues: list[Span],
         quotes: list[Quote],
-        occupied: list[tuple[int, int]],
+        occupied: Ranges,
     ) -> None:
         text = doc_text(doc)
         if text[start:end].rstrip(' »”"').endswith("?"):
@@ -280,7 +287,7 @@ class AttributionFinder:
                 if cue.label_ == ACCORDING
                 else self._speech(doc, para, paras, cue, (start, clause_start, content_end), quotes)
             )
-            if quote is None or any(s < quote.end_char and quote.start_char < e for s, e in occupied):
+            if quote is None or occupied.overlaps(quote.start_char, quote.end_char):
                 continue  # content that is a direct quote already
             if previous is not None and _restates(previous, quote, self.lexicon.pronouns):
                 continue  # "sa han at han synes …": one report, not two
@@ -607,10 +614,6 @@ def _span(doc: Doc, bounds: tuple[int, int] | None) -> Span | None:
     return char_span(doc, *bounds) if bounds else None
 
 
-def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in ranges)
-
-
 def _strip_end(text: str, start: int, end: int) -> int:
     return trim(text, start, end, " \t.!?…")[1]
 
@@ -700,7 +703,7 @@ def _truncate(doc: Doc, quote: Quote, end: int) -> None:
 def _subject_from_parse(cue: Span) -> tuple[int, int] | None:
     """The cue verb's nominal subject, when a dependency parser has run."""
     doc = cue.doc
-    if not doc.has_annotation("DEP"):
+    if not doc_has_parse(doc):
         return None
     for token in cue:
         for child in token.children:

@@ -10,14 +10,16 @@ speaker of its own continues the previous quote's speaker.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kilde.lexicon import Lexicon
-from kilde.text import char_span, paragraphs, words
+from kilde.text import Ranges, char_span, paragraphs, words
 from kilde.types import Entity, Quote, SpeakerKind, doc_quotes, register_extensions
 
 # A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
@@ -25,6 +27,11 @@ NAME_RUN = re.compile(
     r"(?<![\w-])(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|(?:al|el)-[A-ZÆØÅ][\w'’-]*)"
     r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|van|von|de|der|da|bin))*"
 )
+# How many recent mentions pronouns and titles look back over: news prose refers
+# back a few paragraphs, and a bound keeps long texts linear.
+LOOKBACK = 200
+# How many following quotes a quote heading may take its speaker from.
+HEADING_REACH = 40
 DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n")
 ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
 MEDIA_WORDS = (
@@ -41,6 +48,36 @@ MEDIA_WORDS = (
 NAME_PREPOSITIONS = frozenset(
     {"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"}
 )
+
+
+class EntityTable:
+    """The entities of one document, indexed by the words of their names."""
+
+    def __init__(self) -> None:
+        self.entities: list[Entity] = []
+        self._by_word: dict[str, list[Entity]] = {}
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self.entities)
+
+    def __len__(self) -> int:
+        return len(self.entities)
+
+    def append(self, entity: Entity) -> None:
+        self.entities.append(entity)
+        self.index(entity)
+
+    def index(self, entity: Entity) -> None:
+        """(Re)index ``entity`` under the words of its current name."""
+        for word in entity.name.lower().split():
+            bucket = self._by_word.setdefault(word, [])
+            if all(known.id != entity.id for known in bucket):
+                bucket.append(entity)
+
+    def sharing_words(self, words: list[str]) -> list[Entity]:
+        """Entities whose name shares a word with ``words``, in order of creation."""
+        found = {e.id: e for word in words for e in self._by_word.get(word, [])}
+        return sorted(found.values(), key=lambda e: int(e.id[1:]))
 
 
 @dataclass
@@ -81,10 +118,10 @@ class SpeakerResolver:
     def __call__(self, doc: Doc) -> Doc:
         register_extensions()
         quotes = sorted(doc_quotes(doc), key=lambda q: (q.start_char, q.end_char))
-        entities: list[Entity] = []
+        entities = EntityTable()
         # (position, entity, salient) of every mention so far, for recency.
         history: list[tuple[int, Entity, bool]] = []
-        direct_ranges = [(q.start_char, q.end_char) for q in quotes if q.type == "direct"]
+        direct_ranges = Ranges((q.start_char, q.end_char) for q in quotes if q.type == "direct")
         narration_names = self._narration_names(doc, direct_ranges)
 
         events: list[tuple[int, int, object]] = [(m.start, 1, m) for m in narration_names]
@@ -116,8 +153,9 @@ class SpeakerResolver:
                 previous_speaker = entity
             elif quote.speaker is not None:
                 quote.speaker_kind = self.describe(quote.speaker.text, quote.speaker.start_char).kind
+        quote_starts = [q.start_char for q in quotes]
         for quote in headings:
-            entity = _heading_speaker(quote, quotes)
+            entity = _heading_speaker(quote, quotes, quote_starts)
             if entity is not None:
                 quote.speaker_name, quote.speaker_kind, quote.entity_id = entity
         doc._.entities = [e for e in entities if e.mentions]
@@ -219,13 +257,13 @@ class SpeakerResolver:
             or re.fullmatch(r"[a-zæøå]+(?:er|ar|te|et|de)", verb.group(1))
         )
 
-    def _narration_names(self, doc: Doc, direct_ranges: list[tuple[int, int]]) -> list[Mention]:
+    def _narration_names(self, doc: Doc, direct_ranges: Ranges) -> list[Mention]:
         """Person names in the article's own sentences, so pronouns can find them."""
         found: list[Mention] = []
         for para in paragraphs(doc):
             for match in NAME_RUN.finditer(para.text):
                 start = para.start + match.start()
-                if any(s <= start < e for s, e in direct_ranges):
+                if direct_ranges.contains(start):
                     continue
                 tokens = match.group().split()
                 preceding = para.text[: match.start()].split()
@@ -256,7 +294,7 @@ class SpeakerResolver:
     def _resolve(
         self,
         mention: Mention,
-        entities: list[Entity],
+        entities: EntityTable,
         history: list[tuple[int, Entity, bool]],
         previous_speaker: Entity | None,
         doc: Doc,
@@ -284,7 +322,7 @@ class SpeakerResolver:
     ) -> Entity | None:
         wanted = mention.pronoun
         if wanted == "pl":
-            for _, entity, _ in reversed(history):
+            for _, entity, _ in reversed(history[-LOOKBACK:]):
                 if entity.kind in ("organization", "anonymous") or entity.name.endswith(
                     ("ene", "ane", "er", "ar")
                 ):
@@ -292,7 +330,7 @@ class SpeakerResolver:
             return previous_speaker
         # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause.
         for salient_only in (True, False):
-            for _, entity, salient in reversed(history):
+            for _, entity, salient in reversed(history[-LOOKBACK:]):
                 if (salient_only and not salient) or entity.kind != "person":
                     continue
                 if entity.gender is None or entity.gender == wanted:
@@ -302,7 +340,7 @@ class SpeakerResolver:
     def _entity_for_name(
         self,
         mention: Mention,
-        entities: list[Entity],
+        entities: EntityTable,
         history: list[tuple[int, Entity, bool]],
         doc: Doc,
         span: Span | None = None,
@@ -317,6 +355,7 @@ class SpeakerResolver:
             if len(name.split()) > len(entity.name.split()) and entity.name.split()[-1] == name.split()[-1]:
                 entity.aliases.add(entity.name)
                 entity.name = name
+                entities.index(entity)
             if span is not None:
                 entity.mentions.append(span)
             entity.aliases.add(mention.text)
@@ -329,12 +368,12 @@ class SpeakerResolver:
     def _entity_for_role(
         self,
         mention: Mention,
-        entities: list[Entity],
+        entities: EntityTable,
         history: list[tuple[int, Entity, bool]],
         previous_speaker: Entity | None,
     ) -> Entity | None:
         stem = mention.role or _description(mention.text)
-        for _, entity, _ in reversed(history):
+        for _, entity, _ in reversed(history[-LOOKBACK:]):
             if any(stem in alias.lower() for alias in entity.aliases) or stem in entity.name.lower():
                 return entity
         # A bare title ("forskeren", "69-åringen") continues the latest speaker; "legen i Oslo" does not.
@@ -350,7 +389,7 @@ class SpeakerResolver:
                 return previous_speaker
         return None
 
-    def _new_entity(self, mention: Mention, entities: list[Entity], span: Span | None, name: str) -> Entity:
+    def _new_entity(self, mention: Mention, entities: EntityTable, span: Span | None, name: str) -> Entity:
         entity = Entity(
             id=f"e{len(entities) + 1}",
             name=name,
@@ -385,10 +424,21 @@ def _assign(quote: Quote, entity: Entity) -> None:
     quote.entity_id = entity.id
 
 
-def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Entity, bool]]) -> Entity | None:
+def _unique(entities: EntityTable) -> list[Entity]:
+    """Each entity once, at its first place in the list."""
+    seen: set[str] = set()
+    out: list[Entity] = []
+    for entity in entities:
+        if entity.id not in seen:
+            seen.add(entity.id)
+            out.append(entity)
+    return out
+
+
+def _match_name(name: str, entities: EntityTable, history: list[tuple[int, Entity, bool]]) -> Entity | None:
     """An entity already known by this name, its surname, or a fuller form of it."""
     tokens = name.lower().split()
-    recent = [e for _, e, _ in reversed(history)] + entities
+    recent = _unique([e for _, e, _ in reversed(history[-LOOKBACK:])] + entities.sharing_words(tokens))
     for entity in recent:
         known = entity.name.lower().split()
         if known == tokens:
@@ -408,10 +458,13 @@ def _match_name(name: str, entities: list[Entity], history: list[tuple[int, Enti
     return None
 
 
-def _heading_speaker(quote: Quote, quotes: list[Quote]) -> tuple[str, SpeakerKind, str] | None:
+def _heading_speaker(
+    quote: Quote, quotes: list[Quote], quote_starts: list[int]
+) -> tuple[str, SpeakerKind, str] | None:
     """A quote heading's speaker: the quote it repeats, else the next quote with a speaker."""
     heading_text = quote.content[0].text.lower().strip(' .!?«»"–-')
-    later = [q for q in quotes if q.start_char > quote.start_char and q.entity_id is not None]
+    first_later = bisect.bisect_right(quote_starts, quote.start_char)
+    later = [q for q in quotes[first_later : first_later + HEADING_REACH] if q.entity_id is not None]
     for other in later:
         if heading_text and any(heading_text in part.text.lower() for part in other.content):
             return other.speaker_name or "", other.speaker_kind, other.entity_id  # type: ignore[return-value]

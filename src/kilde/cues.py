@@ -6,6 +6,8 @@ longest match wins where cues overlap ("legger til" over "legger").
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -16,6 +18,8 @@ from kilde.lexicon import Lexicon
 CUE_SPANS = "kilde_cues"
 """Key in ``doc.spans``: every cue candidate, labelled SPEECH, DIRECT_ONLY or ACCORDING."""
 
+_CACHE_KEY = ("kilde", "cues")
+_INDEX_KEY = ("kilde", "cue_index")
 SPEECH = "SPEECH"
 DIRECT_ONLY = "DIRECT_ONLY"
 ACCORDING = "ACCORDING"
@@ -35,8 +39,31 @@ class CueMatcher:
             self.matcher.add(label, patterns)
 
     def __call__(self, doc: Doc) -> list[Span]:
-        if CUE_SPANS in doc.spans:
-            return list(doc.spans[CUE_SPANS])
-        spans = filter_spans(self.matcher(doc, as_spans=True))
+        """The cues of ``doc`` in text order, matched once and shared by the stages."""
+        cached = doc.user_data.get(_CACHE_KEY)
+        if cached is not None:
+            return cached
+        spans = sorted(filter_spans(self.matcher(doc, as_spans=True)), key=lambda span: span.start)
         doc.spans[CUE_SPANS] = spans
+        # Reading a span group back builds new Span objects each time; keep the list.
+        doc.user_data[_CACHE_KEY] = spans
         return spans
+
+    def index(self, doc: Doc) -> CueIndex:
+        """The cues of ``doc`` for lookup by position (built once per Doc)."""
+        cached = doc.user_data.get(_INDEX_KEY)
+        if cached is None:
+            cached = doc.user_data[_INDEX_KEY] = CueIndex(self(doc))
+        return cached
+
+
+class CueIndex:
+    """Cues looked up by character position, in logarithmic time."""
+
+    def __init__(self, cues: list[Span]) -> None:
+        self.cues = sorted(cues, key=lambda span: span.start_char)
+        self.starts = [span.start_char for span in self.cues]
+
+    def between(self, start: int, end: int) -> list[Span]:
+        """Cues that begin in ``[start, end)``, in text order."""
+        return self.cues[bisect.bisect_left(self.starts, start) : bisect.bisect_left(self.starts, end)]

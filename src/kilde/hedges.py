@@ -33,7 +33,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kilde.lexicon import Lexicon
-from kilde.text import quote_pairs
+from kilde.text import Ranges, quote_pairs
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote
 
 REPORTATIVE = "reportative"
@@ -197,12 +197,11 @@ class HedgeDetector:
         strings = doc.vocab.strings
         candidates = [Span(doc, start, end, label=strings[key]) for key, start, end in self.matcher(doc)]
         candidates.extend(self._skal_markers(doc, sentences))
-        excluded = self._excluded_ranges(doc)
+        excluded = Ranges(self._excluded_ranges(doc))
         hedges = [
             span
             for span in filter_spans(candidates)
-            if not any(start < span.end_char and span.start_char < end for start, end in excluded)
-            and not _is_verb_reading(span)
+            if not excluded.overlaps(span.start_char, span.end_char) and not _is_verb_reading(span)
         ]
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
@@ -463,14 +462,16 @@ def mark_hedged_quotes(
     speaker's), for an indirect or mixed quote it may lie inside the content
     ("X sier at mannen trolig …").
     """
+    by_sentence: dict[tuple[int, int], list[Span]] = {}
+    for hedge in hedges:
+        by_sentence.setdefault(sentences[hedge.start], []).append(hedge)
     for quote in quotes:
         parts = list(quote.content) + ([quote.cue] if quote.cue is not None else [])
         sentence_ids = {sentences[span.start] for span in parts if len(span)} | {
             sentences[span.end - 1] for span in parts if len(span)
         }
-        for hedge in hedges:
-            if sentences[hedge.start] not in sentence_ids:
-                continue
+        nearby = [hedge for sentence_id in sentence_ids for hedge in by_sentence.get(sentence_id, [])]
+        for hedge in nearby:
             inside = any(
                 span.start_char <= hedge.start_char and hedge.end_char <= span.end_char
                 for span in quote.content

@@ -8,6 +8,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+from kilde import MAX_TEXT_CHARS
 from kilde.lexicon import SUPPORTED_LANGUAGES
 from kilde.types import register_extensions
 
@@ -34,6 +35,8 @@ def build_pipeline(language: str) -> Language:
     register_extensions()
     model_path = MODELS_DIR / language
     nlp = spacy.load(model_path) if (model_path / "config.cfg").is_file() else spacy.blank(language)
+    # kilde.analyze bounds the input itself; spaCy's own default limit is lower.
+    nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("kilde_sentencizer", first=True)
     for stage in STAGES:

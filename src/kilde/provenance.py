@@ -10,6 +10,7 @@ outer speaker, which gives chains such as article ← Newsweek ← GUR ← soldi
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -33,10 +34,11 @@ class ProvenanceBuilder:
         quotes = doc_quotes(doc)
         edges: list[ProvenanceEdge] = []
         seen: set[tuple[str, str]] = set()
+        nearby = _Neighbourhood(quotes)
         for index, quote in enumerate(quotes):
             if quote.entity_id is None:
                 continue
-            parent = _outer_quote(index, quotes)
+            parent = _outer_quote(index, quotes, nearby.around(quote))
             quote.parent = parent
             target = quotes[parent].entity_id if parent is not None else None
             if target is None or target == quote.entity_id:
@@ -49,12 +51,35 @@ class ProvenanceBuilder:
         return doc
 
 
-def _outer_quote(index: int, quotes: list[Quote]) -> int | None:
-    """The quote whose report contains quote ``index``, if any."""
+class _Neighbourhood:
+    """Finds the quotes whose extent overlaps a region, without comparing every pair."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.extents = [_extent(q) for q in quotes]
+        self.order = sorted(range(len(quotes)), key=lambda i: self.extents[i][0])
+        self.starts = [self.extents[i][0] for i in self.order]
+        self.longest = max((end - start for start, end in self.extents), default=0)
+
+    def around(self, quote: Quote) -> list[int]:
+        start, end = _extent(quote)
+        low = bisect.bisect_left(self.starts, start - self.longest)
+        high = bisect.bisect_right(self.starts, end)
+        return [i for i in self.order[low:high] if self.extents[i][1] > start]
+
+
+def _extent(quote: Quote) -> tuple[int, int]:
+    """From the first to the last character of a quote's content, cue and speaker."""
+    spans = [*quote.content, *(s for s in (quote.cue, quote.speaker) if s is not None)]
+    return min(s.start_char for s in spans), max(s.end_char for s in spans)
+
+
+def _outer_quote(index: int, quotes: list[Quote], candidates: list[int]) -> int | None:
+    """The quote whose report contains quote ``index``, if any (among ``candidates``)."""
     inner = quotes[index]
     anchors = [span for span in (inner.cue, inner.speaker) if span is not None]
     best: int | None = None
-    for other_index, other in enumerate(quotes):
+    for other_index in candidates:
+        other = quotes[other_index]
         if other_index == index or other.entity_id is None or other.entity_id == inner.entity_id:
             continue
         if other.type != "direct" and any(_within(anchor, other.content) for anchor in anchors):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kilde.cues import ACCORDING, CueMatcher
+from kilde.cues import ACCORDING, CueIndex, CueMatcher
 from kilde.lexicon import Lexicon
 from kilde.text import DASH_OPENING, Paragraph, char_span, doc_text, paragraphs, quote_pairs, trim, words
 from kilde.types import Quote, doc_quotes
@@ -40,7 +40,7 @@ class QuoteFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = doc_quotes(doc)
-        cue_by_start = {span.start_char: span for span in self.cues(doc) if span.label_ != ACCORDING}
+        cue_by_start = CueIndex([span for span in self.cues(doc) if span.label_ != ACCORDING])
         paras = paragraphs(doc)
         for i, para in enumerate(paras):
             following = paras[i + 1] if i + 1 < len(paras) else None
@@ -57,7 +57,7 @@ class QuoteFinder:
         return doc
 
     def _dash_quote(
-        self, doc: Doc, para: Paragraph, following: Paragraph | None, cue_by_start: dict[int, Span]
+        self, doc: Doc, para: Paragraph, following: Paragraph | None, cue_by_start: CueIndex
     ) -> Quote | None:
         body = para.dash_body_start
         assert body is not None
@@ -94,7 +94,7 @@ class QuoteFinder:
         speaker = char_span(doc, para.start + name.start(), para.start + name.end()) if name else None
         return Quote("direct", [content], speaker=speaker, heading=True)
 
-    def _marked_quotes(self, doc: Doc, para: Paragraph, cue_by_start: dict[int, Span]) -> list[Quote]:
+    def _marked_quotes(self, doc: Doc, para: Paragraph, cue_by_start: CueIndex) -> list[Quote]:
         text = para.text
         found: list[Quote] = []
         pairs = list(quote_pairs(text))
@@ -140,23 +140,24 @@ class QuoteFinder:
 
 
 def _first_tag_cue(
-    text: str, start: int, end: int, cue_by_start: dict[int, Span], max_gap: int | None = None
+    text: str, start: int, end: int, cue_by_start: CueIndex, max_gap: int | None = None
 ) -> Span | None:
     """The first cue in ``[start, end)`` that directly follows a comma, ``?`` or ``!``: a quote's tag.
 
     With ``max_gap`` the cue must come within that many characters of ``start``
     (a tag right after a closing quote mark, where the comma may be missing).
     """
-    for position in sorted(p for p in cue_by_start if start < p < end):
+    for cue in cue_by_start.between(start + 1, end):
+        position = cue.start_char
         if max_gap is not None:
             if position - start > max_gap:
                 return None
             if not text[start:position].strip(TAG_PUNCTUATION):
-                return cue_by_start[position]
+                return cue
         elif text[start:position].rstrip(' \t»”"').endswith((",", "?", "!", "…")) and _tag_follows(
-            text, cue_by_start[position].end_char, end
+            text, cue.end_char, end
         ):
-            return cue_by_start[position]
+            return cue
     return None
 
 
@@ -202,11 +203,11 @@ def _mixed_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand") if start < end else None
 
 
-def _inside_indirect_frame(before: str, cue_by_start: dict[int, Span], para_start: int) -> bool:
+def _inside_indirect_frame(before: str, cue_by_start: CueIndex, para_start: int) -> bool:
     """Whether the quote mark sits in an ``at``/``om`` clause of a cue in the same sentence."""
     sentence_start = _sentence_start(before)
     segment_start = para_start + sentence_start
-    has_cue = any(segment_start <= pos < para_start + len(before) for pos in cue_by_start)
+    has_cue = bool(cue_by_start.between(segment_start, para_start + len(before)))
     return has_cue and re.search(r"\b(at|om)\b", before[sentence_start:]) is not None
 
 

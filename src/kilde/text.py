@@ -6,8 +6,9 @@ character positions and the stages turn them into ``Span`` objects.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
@@ -40,6 +41,14 @@ class Paragraph:
 _TEXT_KEY = ("kilde", "text")
 
 
+def doc_has_parse(doc: Doc) -> bool:
+    """``doc.has_annotation("DEP")``, checked once per Doc (the check scans every token)."""
+    key = ("kilde", "has_parse")
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.has_annotation("DEP")
+    return doc.user_data[key]
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per Doc: spaCy joins every token each time it is asked."""
     # A Doc's text never changes (retokenizing keeps it), so caching it is safe.
@@ -52,7 +61,7 @@ def doc_text(doc: Doc) -> str:
 
 def paragraphs(doc: Doc, skip_boilerplate: bool = True) -> list[Paragraph]:
     """The non-empty lines of the text, without boilerplate lines when that stage ran."""
-    covered = boilerplate_ranges(doc) if skip_boilerplate else []
+    covered = Ranges(boilerplate_ranges(doc) if skip_boilerplate else [])
     out: list[Paragraph] = []
     offset = 0
     for line in doc_text(doc).split("\n"):
@@ -60,10 +69,33 @@ def paragraphs(doc: Doc, skip_boilerplate: bool = True) -> list[Paragraph]:
         offset = end + 1
         if not line.strip():
             continue
-        if any(b_start <= start and end <= b_end for b_start, b_end in covered):
+        if covered.contains(start + len(line) - len(line.lstrip())):
             continue
         out.append(Paragraph(len(out), start, end, line))
     return out
+
+
+class Ranges:
+    """Character ranges with fast "is this position inside one?" and "does this overlap one?"."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self._starts = [start for start, _ in ordered]
+        # Largest end among the ranges that start at or before each index.
+        self._reach: list[int] = []
+        for _, end in ordered:
+            self._reach.append(max(end, self._reach[-1]) if self._reach else end)
+
+    def _reach_before(self, position: int, inclusive: bool) -> int:
+        find = bisect.bisect_right if inclusive else bisect.bisect_left
+        i = find(self._starts, position)
+        return self._reach[i - 1] if i else -1
+
+    def contains(self, position: int) -> bool:
+        return self._reach_before(position, inclusive=True) > position
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self._reach_before(end, inclusive=False) > start
 
 
 def boilerplate_ranges(doc: Doc) -> list[tuple[int, int]]:
