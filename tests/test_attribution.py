@@ -136,12 +136,6 @@ def test_claim_first_then_speaker_and_addressee(nb: Language) -> None:
     assert text_of(quote.addressee) == "NTB"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="attribution._plausible_speaker rejects a lower-case outlet noun after the cue "
-    "('…, skriver avisen.'): 'avis' is in no role-word list, so no quote is made "
-    "(while 'Avisen skriver at …' and 'ifølge avisen' work)",
-)
 def test_claim_first_then_skriver_avisen(nb: Language) -> None:
     quote = only(analyse(nb, "Halvparten av bruene trenger reparasjon, skriver avisen."))
     assert content(quote) == "Halvparten av bruene trenger reparasjon"

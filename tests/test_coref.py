@@ -108,12 +108,6 @@ def test_surname_and_full_name_are_one_entity_whatever_the_order(nb: Language) -
     assert second.speaker_name == "Kari Nordvik"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coref._entity_for_name upgrades entity.name to the fuller name, but quotes assigned "
-    "before the upgrade keep the old speaker_name ('Nordvik'), so a quote's speaker.name "
-    "disagrees with the name of its own entity",
-)
 def test_every_quote_carries_its_entitys_final_name(nb: Language) -> None:
     doc = nb("«Vi gir oss ikke», sier Nordvik til Fjordposten.\n\n«Skolen skal bestå», sier Kari Nordvik.")
     for quote in quotes_of(doc):
@@ -137,12 +131,6 @@ def test_definite_title_after_a_titled_name_opening_the_article(nb: Language) ->
     assert quote_with(doc, "Det blir stramt").speaker_name == "Per Lie"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coref: a lower-case title before a name inside a narration sentence "
-    "('I dag la ordfører Per Lie fram …') is not kept as an alias of the person, so a later "
-    "'sier ordføreren' becomes a new entity 'ordføreren' instead of Per Lie",
-)
 def test_definite_title_after_a_titled_name_inside_narration(nb: Language) -> None:
     doc = nb("I dag la ordfører Per Lie fram budsjettet.\n\n– Det blir stramt, sier ordføreren.")
     assert quote_with(doc, "Det blir stramt").speaker_name == "Per Lie"
@@ -226,21 +214,11 @@ def test_speaker_kind(nb: Language, text: str, fragment: str, kind: str) -> None
     assert entity(doc, quote.entity_id).kind == kind
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coref._kind matches document nouns as suffixes of any head word, so an unknown outlet "
-    "name ending in '-posten' ('post' is a document noun) becomes kind 'document'",
-)
 def test_unknown_outlet_named_posten_is_not_a_document(nb: Language) -> None:
     doc = nb("«Det er ikke trygt å kjøre der», skriver Fjordposten.")
     assert quote_with(doc, "ikke trygt").speaker_kind != "document"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coref._proper_name keeps only the run of capitalised words, so 'Statens vegvesen' "
-    "is named 'Statens'",
-)
 def test_organization_name_with_lower_case_words_keeps_its_full_name(nn: Language) -> None:
     doc = nn("Brua opnar for trafikk i haust, ifølgje Statens vegvesen.")
     quote = quote_with(doc, "Brua opnar")
@@ -290,12 +268,6 @@ def test_entity_ids_are_unique_and_quotes_point_at_them(nb: Language) -> None:
     assert {q.entity_id for q in doc._.quotes} <= set(ids)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coref adds a speaker mention twice to its entity: once as a narration name "
-    "(_narration_names) and once as the quote's speaker (_resolve), giving duplicate spans in "
-    "entity.mentions / kilde/1 'mentions'",
-)
 def test_each_mention_is_listed_once(nb: Language) -> None:
     doc = nb("«Vi er uenige», sier Kari Nordvik.")
     [ent] = doc._.entities

@@ -109,6 +109,7 @@ class AttributionFinder:
             | lex.document_nouns
             | frozenset(lex.gendered_nouns)
             | lex.anonymous
+            | lex.media_nouns
         )
 
     # ------------------------------------------------------------------ driver

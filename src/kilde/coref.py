@@ -34,17 +34,6 @@ LOOKBACK = 200
 HEADING_REACH = 40
 DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n")
 ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
-MEDIA_WORDS = (
-    "avis",
-    "kanal",
-    "nyhetsbyrå",
-    "nyheitsbyrå",
-    "nettavis",
-    "lokalavis",
-    "tv-kanal",
-    "magasin",
-    "medie",
-)
 NAME_PREPOSITIONS = frozenset(
     {"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"}
 )
@@ -90,6 +79,7 @@ class Mention:
     pronoun: str | None = None  # gender/number class of a pronoun mention
     role: str | None = None  # the title or description stem ("statsminister")
     salient: bool = True  # a speaker or a sentence subject, not a name deep inside a clause
+    aliases_hint: str | None = None  # the mention with a title in front ("ordfører Per Lie")
 
 
 @dataclass
@@ -158,6 +148,14 @@ class SpeakerResolver:
             entity = _heading_speaker(quote, quotes, quote_starts)
             if entity is not None:
                 quote.speaker_name, quote.speaker_kind, quote.entity_id = entity
+        by_id = {entity.id: entity for entity in entities}
+        for quote in quotes:
+            # An entity may have got a fuller name after this quote was assigned to it.
+            if quote.entity_id in by_id:
+                quote.speaker_name = by_id[quote.entity_id].name
+        for entity in entities:
+            unique = {(m.start_char, m.end_char): m for m in entity.mentions}
+            entity.mentions = sorted(unique.values(), key=lambda m: m.start_char)
         doc._.entities = [e for e in entities if e.mentions]
         return doc
 
@@ -196,6 +194,9 @@ class SpeakerResolver:
             if not tokens or (len(tokens) == 1 and self._role_of(tokens[0]) is not None):
                 continue
             candidate = " ".join(tokens).rstrip(".")
+            head = re.match(r"\s+([a-zæøå-]+)", phrase[match.end() :])
+            if head and _ends_with_any(head.group(1), self.lexicon.organization_nouns):
+                candidate += " " + head.group(1)  # "Statens vegvesen", "Bergen kommune"
             if best is None or len(candidate.split()) > len(best.split()):
                 best = candidate
         return best
@@ -222,7 +223,9 @@ class SpeakerResolver:
         lex = self.lexicon
         lower = phrase.lower()
         tokens = [t.strip(",.()") for t in phrase.split()]
-        if any(name in lex.media for name in _ngrams(tokens)) or any(w in lower for w in MEDIA_WORDS):
+        if any(name in lex.media for name in _ngrams(tokens)) or any(
+            t.lower().endswith(tuple(lex.media_nouns)) for t in _before_preposition(tokens)
+        ):
             return "media"
         if lower in lex.anonymous or any(t.lower() in lex.anonymous for t in tokens[:2]):
             return "anonymous"
@@ -282,6 +285,9 @@ class SpeakerResolver:
                 ):
                     continue
                 mention = self.describe(match.group(), start)
+                if preceding and self._role_of(preceding[-1]) is not None:
+                    # "ordfører Per Lie": keep the title, so "ordføreren" can find him later.
+                    mention.aliases_hint = f"{preceding[-1]} {match.group()}"
                 if mention.kind == "person" and mention.name:
                     sentence_so_far = re.split(r"[.!?]\s", para.text[: match.start()])[-1]
                     mention.salient = len(words(sentence_so_far)) <= 3 or self._is_main_subject(
@@ -361,6 +367,8 @@ class SpeakerResolver:
             entity.aliases.add(mention.text)
             if entity.kind == "unknown":
                 entity.kind = mention.kind
+        if mention.aliases_hint:
+            entity.aliases.add(mention.aliases_hint)
         if entity.gender is None:
             entity.gender = self._gender(mention)
         return entity
@@ -482,6 +490,16 @@ def _description(text: str) -> str:
     if tokens and tokens[0][1:].islower():
         tokens[0] = tokens[0].lower()
     return " ".join(tokens)
+
+
+def _before_preposition(tokens: list[str]) -> list[str]:
+    """The words of a phrase up to its first preposition ("avisen" in "avisen i byen")."""
+    out: list[str] = []
+    for token in tokens:
+        if token.lower() in NAME_PREPOSITIONS and out:
+            break
+        out.append(token)
+    return out
 
 
 def _head_word(tokens: list[str]) -> str | None:

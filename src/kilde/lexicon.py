@@ -69,6 +69,10 @@ class Lexicon:
     """Nouns that show a person's gender (``mor f``, ``far m``)."""
     first_names: dict[str, str]
     """Lower-cased first names with the gender they usually signal."""
+    media_nouns: frozenset[str]
+    """Nouns and name endings for news outlets (``avisen``, ``nyhetsbyrået``, ``-posten``)."""
+    not_abbreviations: frozenset[str]
+    """Tokenizer exceptions to drop: words that usually end a sentence, not abbreviations."""
     function_words: dict[str, str]
     """Word -> class (``finite``, ``opener``, ``clause``, ``adverb``) for phrase boundaries."""
 
@@ -103,5 +107,7 @@ def _load(language: str) -> Lexicon:
         boilerplate_patterns=_read_entries(language, "boilerplate"),
         gendered_nouns=_pairs(_read_entries(language, "gendered_nouns")),
         first_names=_pairs(_read_entries(language, "first_names")),
+        media_nouns=words("media_nouns"),
+        not_abbreviations=words("not_abbreviations"),
         function_words=_pairs(_read_entries(language, "function_words")),
     )
