@@ -270,12 +270,6 @@ def test_coordinated_cues_share_the_subject(nb: Language) -> None:
     assert text_of(second.speaker) in ("Lars Holm", None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="content ends at a token, and spaCy's nb tokenizer keeps sentence-final words that are also "
-    "abbreviations together with the full stop ('jul.', Nynorsk 'no.'), so char_span(expand) puts the "
-    "final full stop back into the content",
-)
 @pytest.mark.parametrize(
     ("lang", "text", "expected"),
     [

@@ -102,12 +102,6 @@ def test_guillemet_quote_interrupted_by_its_tag_is_one_quote_with_two_parts(nb: 
     assert quote.content[0].end_char < quote.cue.start_char < quote.content[1].start_char
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quotes._dash_quote keeps only the first sentence after an inner tag "
-    "(_interrupted_rest/_sentence_end): in '– A, sier hun. – B.' and '– A, sier hun, b. C.' "
-    "the later sentences of the same dash paragraph are in no quote's content",
-)
 @pytest.mark.parametrize(
     "text",
     [

@@ -37,6 +37,7 @@ from kilde.text import (
     trim,
     words,
 )
+from kilde.tokenization import adapt_tokenizer
 from kilde.types import Quote, doc_quotes
 
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
@@ -717,4 +718,5 @@ def _subject_from_parse(cue: Span) -> tuple[int, int] | None:
 @Language.factory("kilde_attribution")
 def make_attribution(nlp: Language, name: str) -> AttributionFinder:
     lexicon = Lexicon.load(nlp.lang)
+    adapt_tokenizer(nlp, lexicon)
     return AttributionFinder(CueMatcher(nlp.vocab, lexicon), lexicon, name)

@@ -9,7 +9,7 @@ import spacy
 from spacy.language import Language
 
 from kilde import MAX_TEXT_CHARS
-from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
+from kilde.lexicon import SUPPORTED_LANGUAGES
 from kilde.types import register_extensions
 
 # Importing the stage modules registers their factories with spaCy.
@@ -35,7 +35,6 @@ def build_pipeline(language: str) -> Language:
     register_extensions()
     model_path = MODELS_DIR / language
     nlp = spacy.load(model_path) if (model_path / "config.cfg").is_file() else spacy.blank(language)
-    _drop_ambiguous_abbreviations(nlp, Lexicon.load(language))
     # kilde.analyze bounds the input itself; spaCy's own default limit is lower.
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
@@ -43,13 +42,6 @@ def build_pipeline(language: str) -> Language:
     for stage in STAGES:
         nlp.add_pipe(stage)
     return nlp
-
-
-def _drop_ambiguous_abbreviations(nlp: Language, lexicon: Lexicon) -> None:
-    """Let ``jul.``/``no.`` end a sentence: a quote's content must not swallow the full stop."""
-    rules = nlp.tokenizer.rules or {}
-    if lexicon.not_abbreviations & set(rules):
-        nlp.tokenizer.rules = {k: v for k, v in rules.items() if k not in lexicon.not_abbreviations}
 
 
 @cache

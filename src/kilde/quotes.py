@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from kilde.cues import ACCORDING, CueIndex, CueMatcher
 from kilde.lexicon import Lexicon
 from kilde.text import DASH_OPENING, Paragraph, char_span, doc_text, paragraphs, quote_pairs, trim, words
+from kilde.tokenization import adapt_tokenizer
 from kilde.types import Quote, doc_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
@@ -61,23 +62,34 @@ class QuoteFinder:
     ) -> Quote | None:
         body = para.dash_body_start
         assert body is not None
-        cue = _first_tag_cue(doc_text(doc), body, para.end, cue_by_start)
+        text = doc_text(doc)
+        cue = _first_tag_cue(text, body, para.end, cue_by_start)
         if cue is not None:
             content = char_span(doc, body, cue.start_char)
             if content is None:
                 return None
             parts = [content]
-            rest = _interrupted_rest(doc_text(doc), cue.end_char, para.end)
+            # The quote goes on after its tag: "– A, sier hun, b." or "– A, sier hun. – B."
+            rest = _interrupted_rest(text, cue.end_char, para.end)
+            if rest is None:
+                after_tag = _sentence_end(text, cue.end_char, para.end) + 1
+                dash = DASH_OPENING.match(text[after_tag : para.end].lstrip(" "))
+                if dash:
+                    rest = para.end - len(text[after_tag : para.end].lstrip(" ")) + dash.end()
             if rest is not None:
-                second = char_span(doc, rest, _sentence_end(doc_text(doc), rest, para.end))
+                next_tag = _first_tag_cue(text, rest, para.end, cue_by_start)
+                second = char_span(doc, rest, next_tag.start_char if next_tag else para.end)
                 if second is not None:
                     parts.append(second)
             return Quote("direct", parts, cue=cue)
         content = char_span(doc, body, para.end)
         if content is None:
             return None
-        text = content.text
-        if text.rstrip().endswith("?") and following is not None and following.dash_body_start is not None:
+        if (
+            content.text.rstrip().endswith("?")
+            and following is not None
+            and following.dash_body_start is not None
+        ):
             return None  # the journalist's question in an interview, answered by the next dash paragraph
         heading = _is_heading_line(para.text)
         return Quote("direct", [content], heading=heading)
@@ -219,4 +231,6 @@ def _is_heading_line(line: str, max_words: int = HEADING_MAX_WORDS) -> bool:
 
 @Language.factory("kilde_quotes")
 def make_quotes(nlp: Language, name: str) -> QuoteFinder:
-    return QuoteFinder(CueMatcher(nlp.vocab, Lexicon.load(nlp.lang)), name)
+    lexicon = Lexicon.load(nlp.lang)
+    adapt_tokenizer(nlp, lexicon)
+    return QuoteFinder(CueMatcher(nlp.vocab, lexicon), name)
