@@ -23,7 +23,7 @@ from spacy.tokens import Doc, DocBin, Span
 from spacy.vocab import Vocab
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import ndt  # noqa: E402
+import ndt
 
 SPLITS = ("train", "dev", "test")
 
@@ -56,8 +56,15 @@ def make_doc(vocab: Vocab, sentences: list[ndt.Sentence]) -> Doc:
     if spaces:
         spaces[-1] = False
     doc = Doc(
-        vocab, words=words, spaces=spaces, tags=tags, pos=pos, morphs=morphs, lemmas=lemmas,
-        heads=heads, deps=deps,
+        vocab,
+        words=words,
+        spaces=spaces,
+        tags=tags,
+        pos=pos,
+        morphs=morphs,
+        lemmas=lemmas,
+        heads=heads,
+        deps=deps,
     )
     doc.ents = [Span(doc, s, e, label=label) for s, e, label in ndt.entity_spans(bio)]
     return doc
@@ -100,10 +107,9 @@ def assign_splits(data_dir: Path, lang: str, docs: list[ndt.Document]) -> tuple[
         held = v["dev"] + v["test"]
         # most of a held-out document's sentences are in UD dev/test; a stray match of a
         # short, common sentence in a training document does not move it
+        split = "dev" if v["dev"] >= v["test"] else "test"
         if held == 0 or held < 0.5 * n_sent:
             split = "train"
-        else:
-            split = "dev" if v["dev"] >= v["test"] else "test"
         assignment[doc.doc_id] = split
         if (v["dev"] and v["test"]) or (0 < held < n_sent * 0.8) or (split == "train" and held):
             mixed[doc.doc_id] = {"sentences": n_sent, "dev": v["dev"], "test": v["test"], "split": split}
@@ -115,8 +121,9 @@ def assign_splits(data_dir: Path, lang: str, docs: list[ndt.Document]) -> tuple[
     return assignment, report
 
 
-def convert(data_dir: Path, out_dir: Path, langs: list[str], sents_per_doc: int = 10,
-            limit_docs: int = 0) -> dict:
+def convert(
+    data_dir: Path, out_dir: Path, langs: list[str], sents_per_doc: int = 10, limit_docs: int = 0
+) -> dict:
     summary: dict = {}
     for lang in langs:
         docs = ndt.read_documents(data_dir, lang)
@@ -148,36 +155,78 @@ def convert(data_dir: Path, out_dir: Path, langs: list[str], sents_per_doc: int 
     return summary
 
 
+def check_upos(data_dir: Path, lang: str, show: int = 15) -> float:
+    """Agreement of the converted UPOS (``ndt.map_upos``) with the UD dev+test files' own UPOS."""
+    index: dict[tuple[str, ...], ndt.Sentence] = {}
+    for doc in ndt.read_documents(data_dir, lang):
+        for sent in doc.sentences:
+            index.setdefault(tuple(sent.words), sent)
+    agree = total = 0
+    confusion: Counter = Counter()
+    for split in ("dev", "test"):
+        for forms, rows in ndt.read_ud_sentences(ndt.ud_path(data_dir, lang, split)):
+            sent = index.get(tuple(forms))
+            if sent is None:
+                continue
+            for tok, kids, row in zip(sent.tokens, sentence_children(sent), rows, strict=True):
+                upos = ndt.map_upos(tok, kids)
+                total += 1
+                agree += upos == row["upos"]
+                if upos != row["upos"]:
+                    confusion[(tok.pos, upos, row["upos"])] += 1
+    print(f"== {lang}: converted UPOS agrees with UD on {agree}/{total} tokens ({agree / total:.4f})")
+    for (ndt_pos, ours, ud), n in confusion.most_common(show):
+        print(f"   {n:5}  NDT {ndt_pos:10} -> {ours:6} UD {ud}")
+    return agree / total
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=ndt.default_data_dir(), help="the shared data folder")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "corpus")
     parser.add_argument("--lang", action="append", choices=sorted(ndt.LANG_DIRS), help="default: nb and nn")
-    parser.add_argument("--sents-per-doc", type=int, default=10,
-                        help="sentences per spaCy Doc within one document (0: the whole document)")
+    parser.add_argument(
+        "--sents-per-doc",
+        type=int,
+        default=10,
+        help="sentences per spaCy Doc within one document (0: the whole document)",
+    )
+    parser.add_argument("--check-upos", action="store_true", help="only compare the UPOS mapping with UD")
     args = parser.parse_args(argv)
     if not (args.data / "norne" / "ndt").is_dir():
         print(f"no treebank under {args.data}/norne/ndt: nothing to convert", file=sys.stderr)
         return 2
     langs = args.lang or ["nb", "nn"]
+    if args.check_upos:
+        for lang in langs:
+            check_upos(args.data, lang)
+        return 0
     summary = convert(args.data, args.out, langs, args.sents_per_doc)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "split.json").write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
     for lang in langs:
         s = summary[lang]
         rep = s["match"]
-        print(f"== {lang}: UD sentences dev {rep['ud_sentences']['dev']} test {rep['ud_sentences']['test']}; "
-              f"unmatched {rep['unmatched']}; ambiguous (no vote) {rep['ambiguous']}")
+        print(
+            f"== {lang}: UD sentences dev {rep['ud_sentences']['dev']} test {rep['ud_sentences']['test']}; "
+            f"unmatched {rep['unmatched']}; ambiguous (no vote) {rep['ambiguous']}"
+        )
         for doc_id, m in sorted(rep["mixed_files"].items()):
             print(f"   file split between dev and test, or partly matched: {doc_id}: {m}")
         across = rep["sources_across_splits"]
-        print(f"   source documents whose files are in more than one split ({len(across)}): "
-              + ", ".join(f"{k} {'/'.join(v)}" for k, v in across.items()))
+        print(
+            f"   source documents whose files are in more than one split ({len(across)}): "
+            + ", ".join(f"{k} {'/'.join(v)}" for k, v in across.items())
+        )
         print(f"   {'split':6} {'files':>9} {'Docs':>6} {'sentences':>9} {'tokens':>8} {'entities':>8}")
         for split in SPLITS:
             c = s["counts"][split]
-            print(f"   {split:6} {c.get('files', 0):9} {c.get('docs', 0):6} {c.get('sentences', 0):9} "
-                  f"{c.get('tokens', 0):8} {c.get('entities', 0):8}")
+            print(
+                f"   {split:6} {c.get('files', 0):9} {c.get('docs', 0):6} {c.get('sentences', 0):9} "
+                f"{c.get('tokens', 0):8} {c.get('entities', 0):8}"
+            )
     return 0
 
 

@@ -156,8 +156,15 @@ def read_ud_sentences(path: Path) -> Iterator[tuple[list[str], list[dict]]]:
                 continue
             forms.append(cols[1])
             rows.append(
-                {"form": cols[1], "lemma": cols[2], "upos": cols[3], "feats": cols[5],
-                 "head": int(cols[6]), "deprel": cols[7], "misc": cols[9]}
+                {
+                    "form": cols[1],
+                    "lemma": cols[2],
+                    "upos": cols[3],
+                    "feats": cols[5],
+                    "head": int(cols[6]),
+                    "deprel": cols[7],
+                    "misc": cols[9],
+                }
             )
     if forms:
         yield forms, rows
@@ -232,15 +239,63 @@ UPOS = {
 # UD Norwegian tags these lemmas AUX when they govern another verb (NDT: a dependent labelled INFV)
 # and when "være"/"bli" are copulas (NDT: a dependent labelled SPRED); see convert.py --check-upos.
 AUX_LEMMAS = {
-    "ha", "være", "vere", "bli", "verte", "kunne", "skulle", "ville", "vilje", "måtte", "burde", "få", "tørre",
+    "ha",
+    "være",
+    "vere",
+    "bli",
+    "verte",
+    "kunne",
+    "skulle",
+    "ville",
+    "vilje",
+    "måtte",
+    "burde",
+    "få",
+    "tørre",
 }
 COPULA_LEMMAS = {"være", "vere"}
 ADVERB_PREPS = {"her", "der", "dit", "hit", "hittil", "heretter", "derfra", "herfra"}
 NUMBER_RE = re.compile(r"^[\d.,:/-]*\d[\d.,:/-]*$")
 NUMBER_WORDS = {
-    "null", "én", "éin", "eneste", "einaste", "ene", "eine", "halvannen", "to", "tri", "tre", "fire", "fem", "seks", "sju", "syv", "åtte", "ni", "ti",
-    "elleve", "tolv", "tretten", "fjorten", "femten", "seksten", "sytten", "atten", "nitten", "tjue", "tjuge",
-    "tretti", "tretti", "førti", "femti", "seksti", "sytti", "åtti", "nitti", "hundre", "tusen",
+    "null",
+    "én",
+    "éin",
+    "eneste",
+    "einaste",
+    "ene",
+    "eine",
+    "halvannen",
+    "to",
+    "tri",
+    "tre",
+    "fire",
+    "fem",
+    "seks",
+    "sju",
+    "syv",
+    "åtte",
+    "ni",
+    "ti",
+    "elleve",
+    "tolv",
+    "tretten",
+    "fjorten",
+    "femten",
+    "seksten",
+    "sytten",
+    "atten",
+    "nitten",
+    "tjue",
+    "tjuge",
+    "tretti",
+    "førti",
+    "femti",
+    "seksti",
+    "sytti",
+    "åtti",
+    "nitti",
+    "hundre",
+    "tusen",
 }
 
 # NDT feature -> (key, value). Documented in docs/models.md.
