@@ -8,29 +8,14 @@ canonical names are covered in test_coref.py. Every example is invented.
 from __future__ import annotations
 
 import pytest
-import spacy
 from spacy.language import Language
 
 import kilde.lang.nynorsk  # registers spacy.blank("nn")
 import kilde.pipeline  # noqa: F401  (registers the kilde factories)
 from kilde.types import Quote
 
-
-def _attribution_pipeline(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    for name in ("kilde_sentencizer", "kilde_boilerplate", "kilde_quotes", "kilde_attribution"):
-        nlp.add_pipe(name)
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def nb() -> Language:
-    return _attribution_pipeline("nb")
-
-
-@pytest.fixture(scope="module")
-def nn() -> Language:
-    return _attribution_pipeline("nn")
+# Only the stages under test, after the sentencizer (see conftest.py).
+STAGES = ("kilde_boilerplate", "kilde_quotes", "kilde_attribution")
 
 
 def analyse(nlp: Language, text: str) -> list[Quote]:

@@ -6,7 +6,6 @@ Every example is invented.
 from __future__ import annotations
 
 import pytest
-import spacy
 from spacy.language import Language
 
 import kilde.lang.nynorsk  # registers spacy.blank("nn")
@@ -15,22 +14,8 @@ from kilde.boilerplate import LinePattern, split_lines
 from kilde.lexicon import Lexicon
 from kilde.types import BOILERPLATE_SPANS
 
-
-def _pipeline(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("kilde_sentencizer")
-    nlp.add_pipe("kilde_boilerplate")
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def nb() -> Language:
-    return _pipeline("nb")
-
-
-@pytest.fixture(scope="module")
-def nn() -> Language:
-    return _pipeline("nn")
+# Only the stages under test, after the sentencizer (see conftest.py).
+STAGES = ("kilde_boilerplate",)
 
 
 def kinds(nlp: Language, text: str) -> dict[str, str]:

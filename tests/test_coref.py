@@ -11,18 +11,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import kilde
 from kilde.types import Entity, Quote
-
-
-@pytest.fixture(scope="module")
-def nb() -> Language:
-    return kilde.load("nb")
-
-
-@pytest.fixture(scope="module")
-def nn() -> Language:
-    return kilde.load("nn")
 
 
 def quotes_of(doc: Doc) -> list[Quote]:

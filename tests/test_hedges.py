@@ -16,23 +16,8 @@ from kilde.hedges import HedgeData, token_pattern
 from kilde.lexicon import Lexicon
 from kilde.types import HEDGE_SPANS
 
-
-def _pipeline(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("kilde_sentencizer")
-    nlp.add_pipe("kilde_boilerplate")
-    nlp.add_pipe("kilde_hedges")
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def nb() -> Language:
-    return _pipeline("nb")
-
-
-@pytest.fixture(scope="module")
-def nn() -> Language:
-    return _pipeline("nn")
+# Only the stages under test, after the sentencizer (see conftest.py).
+STAGES = ("kilde_boilerplate", "kilde_hedges")
 
 
 def hedges(nlp: Language, text: str) -> list[tuple[str, str]]:

@@ -16,23 +16,8 @@ import kilde.lang.nynorsk  # registers spacy.blank("nn")
 import kilde.pipeline  # registers the kilde factories
 from kilde.types import Quote
 
-
-def _quote_pipeline(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("kilde_sentencizer")
-    nlp.add_pipe("kilde_boilerplate")
-    nlp.add_pipe("kilde_quotes")
-    return nlp
-
-
-@pytest.fixture(scope="module")
-def nb() -> Language:
-    return _quote_pipeline("nb")
-
-
-@pytest.fixture(scope="module")
-def nn() -> Language:
-    return _quote_pipeline("nn")
+# Only the stages under test, after the sentencizer (see conftest.py).
+STAGES = ("kilde_boilerplate", "kilde_quotes")
 
 
 def direct_quotes(nlp: Language, text: str) -> list[Quote]:

@@ -343,16 +343,7 @@ class AttributionFinder:
                 )
                 if according:
                     content_end = start + according.start()
-                content = char_span(doc, start, content_end)
-                if content is None:
-                    return None
-                return Quote(
-                    "indirect",
-                    [content],
-                    cue=cue,
-                    speaker=_span(doc, tag.speaker),
-                    addressee=_span(doc, tag.addressee),
-                )
+                return _tagged_quote(doc, (start, content_end), cue, tag)
         # 2. "Det opplyser X." — the claim is the sentence before.
         anaphoric = self._anaphoric_cue(doc, (start, end))
         if anaphoric is not None and anaphoric.start_char == cue.start_char:
@@ -360,16 +351,9 @@ class AttributionFinder:
             if previous is None:
                 return None
             tag = self._tag_after(text, cue.end_char, end + 1)
-            content = char_span(doc, previous[0], _strip_end(text, *previous))
-            if content is None or tag.speaker is None:
+            if tag.speaker is None:
                 return None
-            return Quote(
-                "indirect",
-                [content],
-                cue=cue,
-                speaker=_span(doc, tag.speaker),
-                addressee=_span(doc, tag.addressee),
-            )
+            return _tagged_quote(doc, (previous[0], _strip_end(text, *previous)), cue, tag)
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …".
         subject = self._subject_before(doc, start, cue, quotes, sentence_start)
         after_subject = cue.end_char
@@ -612,6 +596,16 @@ class AttributionFinder:
 
 
 # ---------------------------------------------------------------- helpers
+def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Quote | None:
+    """An indirect quote whose speaker and addressee come from the tag after its cue."""
+    span = char_span(doc, *content)
+    if span is None:
+        return None
+    return Quote(
+        "indirect", [span], cue=cue, speaker=_span(doc, tag.speaker), addressee=_span(doc, tag.addressee)
+    )
+
+
 def _span(doc: Doc, bounds: tuple[int, int] | None) -> Span | None:
     return char_span(doc, *bounds) if bounds else None
 

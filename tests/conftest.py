@@ -1,0 +1,38 @@
+"""Shared fixtures: Bokmål and Nynorsk pipelines cut down to the stages a test module needs.
+
+A module sets ``STAGES`` (kilde component names after the sentencizer) to test
+those stages alone on a blank pipeline; without it, ``nb``/``nn`` are the full
+pipelines from ``kilde.load``.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+import kilde
+import kilde.pipeline
+
+
+def stage_pipeline(lang: str, stages: tuple[str, ...]) -> Language:
+    """A blank pipeline with kilde's sentencizer followed by ``stages``."""
+    nlp = spacy.blank(lang)
+    for name in ("kilde_sentencizer", *stages):
+        nlp.add_pipe(name)
+    return nlp
+
+
+def _pipeline_for(request: pytest.FixtureRequest, lang: str) -> Language:
+    stages = getattr(request.module, "STAGES", None)
+    return kilde.load(lang) if stages is None else stage_pipeline(lang, stages)
+
+
+@pytest.fixture(scope="module")
+def nb(request: pytest.FixtureRequest) -> Language:
+    return _pipeline_for(request, "nb")
+
+
+@pytest.fixture(scope="module")
+def nn(request: pytest.FixtureRequest) -> Language:
+    return _pipeline_for(request, "nn")
