@@ -1,6 +1,6 @@
 """Shared fixtures: Bokmål and Nynorsk pipelines cut down to the stages a test module needs.
 
-A module sets ``STAGES`` (kilde component names after the sentencizer) to test
+A module sets ``PIPELINE_STAGES`` (kilde component names after the sentencizer) to test
 those stages alone on a blank pipeline; without it, ``nb``/``nn`` are the full
 pipelines from ``kilde.load``.
 """
@@ -24,7 +24,7 @@ def stage_pipeline(lang: str, stages: tuple[str, ...]) -> Language:
 
 
 def _pipeline_for(request: pytest.FixtureRequest, lang: str) -> Language:
-    stages = getattr(request.module, "STAGES", None)
+    stages = getattr(request.module, "PIPELINE_STAGES", None)
     return kilde.load(lang) if stages is None else stage_pipeline(lang, stages)
 
 

@@ -15,7 +15,7 @@ import kilde.pipeline  # noqa: F401  (registers the kilde factories)
 from kilde.types import Quote
 
 # Only the stages under test, after the sentencizer (see conftest.py).
-STAGES = ("kilde_boilerplate", "kilde_quotes", "kilde_attribution")
+PIPELINE_STAGES = ("kilde_boilerplate", "kilde_quotes", "kilde_attribution")
 
 
 def analyse(nlp: Language, text: str) -> list[Quote]:

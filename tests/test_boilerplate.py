@@ -15,7 +15,7 @@ from kilde.lexicon import Lexicon
 from kilde.types import BOILERPLATE_SPANS
 
 # Only the stages under test, after the sentencizer (see conftest.py).
-STAGES = ("kilde_boilerplate",)
+PIPELINE_STAGES = ("kilde_boilerplate",)
 
 
 def kinds(nlp: Language, text: str) -> dict[str, str]:

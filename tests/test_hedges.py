@@ -17,7 +17,7 @@ from kilde.lexicon import Lexicon
 from kilde.types import HEDGE_SPANS
 
 # Only the stages under test, after the sentencizer (see conftest.py).
-STAGES = ("kilde_boilerplate", "kilde_hedges")
+PIPELINE_STAGES = ("kilde_boilerplate", "kilde_hedges")
 
 
 def hedges(nlp: Language, text: str) -> list[tuple[str, str]]:

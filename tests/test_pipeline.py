@@ -14,7 +14,7 @@ import kilde
 from kilde import KildeError
 from kilde.types import SPEAKER_KINDS
 
-STAGES = [
+EXPECTED_PIPE_NAMES = [
     "kilde_sentencizer",
     "kilde_boilerplate",
     "kilde_quotes",
@@ -144,7 +144,7 @@ def validate(result: dict[str, Any], text: str) -> None:
 def test_load_gives_every_stage_in_order(language: str) -> None:
     nlp = kilde.load(language)
     assert nlp.lang == language
-    assert nlp.pipe_names == STAGES
+    assert nlp.pipe_names == EXPECTED_PIPE_NAMES
 
 
 def test_load_is_shared_per_language() -> None:

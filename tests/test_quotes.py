@@ -17,7 +17,7 @@ import kilde.pipeline  # registers the kilde factories
 from kilde.types import Quote
 
 # Only the stages under test, after the sentencizer (see conftest.py).
-STAGES = ("kilde_boilerplate", "kilde_quotes")
+PIPELINE_STAGES = ("kilde_boilerplate", "kilde_quotes")
 
 
 def direct_quotes(nlp: Language, text: str) -> list[Quote]:
