@@ -62,7 +62,7 @@ class Lexicon:
     anonymous: frozenset[str]
     """Anonymous sources (``kilder``, ``en kilde``)."""
     hedges: tuple[str, ...]
-    """Hedge phrases; ``*`` is a participle slot (``skal ha *``)."""
+    """Hedge patterns, ``kind: pattern`` (syntax in ``lang/<code>/hedges.txt``)."""
     boilerplate_patterns: tuple[str, ...]
     """Regular expressions for boilerplate lines."""
     gendered_nouns: dict[str, str]
