@@ -61,6 +61,7 @@ INVERTED_AUXILIARY = re.compile(
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 # Image captions: "Foto: …" credits or an upper-case label ("STENGT: …", "I retten: …").
 CAPTION = re.compile(r"\b(?:Foto|Illustrasjon|Arkivfoto)\s*[:/]|^\s*[A-ZÆØÅ][\wæøå ]{0,25}:\s")
+SOURCE_PREPOSITION = re.compile(r"(?:i|av|fra|frå|på)\s+(?=\S)")
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 NON_SPEAKERS = frozenset(
@@ -166,6 +167,10 @@ class AttributionFinder:
         segment_start = cue_end
         while segment_start < sentence_end and text[segment_start] in " \t":
             segment_start += 1
+        # "…, heter det i rapporten": after an impersonal cue the source follows a preposition.
+        source = SOURCE_PREPOSITION.match(text, segment_start, sentence_end)
+        if source:
+            segment_start = source.end()
         segment = text[segment_start:sentence_end]
         colon = segment.find(":")
         if colon >= 0:
@@ -404,7 +409,7 @@ class AttributionFinder:
                 ):
                     return quote.speaker.start_char, quote.speaker.end_char
             first = self._noun_phrase(text, sentence_start, cue.start_char)
-            if first is not None and self._plausible_speaker(text[first[0] : first[1]]):
+            if first is not None and self._subject_phrase(text[first[0] : first[1]], first[0]):
                 return first
         # "X har sagt", "X har ikke ment": the auxiliary belongs to the cue.
         aux = re.search(r"\s+(?:har|hadde|ha)(?:\s+[a-zæøå]+){0,3}?\s*$", segment)

@@ -32,7 +32,8 @@ NAME_RUN = re.compile(
 LOOKBACK = 200
 # How many following quotes a quote heading may take its speaker from.
 HEADING_REACH = 40
-DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n")
+DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n", "t")
+WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
 ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
 NAME_PREPOSITIONS = frozenset(
     {"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"}
@@ -223,8 +224,9 @@ class SpeakerResolver:
         lex = self.lexicon
         lower = phrase.lower()
         tokens = [t.strip(",.()") for t in phrase.split()]
-        if any(name in lex.media for name in _ngrams(tokens)) or any(
-            t.lower().endswith(tuple(lex.media_nouns)) for t in _before_preposition(tokens)
+        head_words = _before_preposition(tokens)  # "programdirektør i NRK" is a person, not NRK
+        if any(name in lex.media for name in _ngrams(head_words)) or any(
+            t.lower().endswith(tuple(lex.media_nouns)) for t in head_words
         ):
             return "media"
         if lower in lex.anonymous or any(t.lower() in lex.anonymous for t in tokens[:2]):
@@ -232,13 +234,19 @@ class SpeakerResolver:
         head = _head_word(tokens)
         if head and _ends_with_any(head, lex.document_nouns):
             return "document"
+        if mention.name is not None and WEB_ADDRESS.search(mention.name + phrase):
+            return "document"  # a web site cited as a source ("Varsom.no")
         if mention.name is not None:
             first = mention.name.split()[0].lower()
             if first in lex.first_names or (len(mention.name.split()) >= 2 and mention.role is not None):
                 return "person"
-        if mention.role is not None and not _ends_with_any(head or "", lex.organization_nouns):
+        # "Hovedredningssentralen Nord-Norge", "Statens vegvesen": an institution noun in the name.
+        institution = any(
+            _ends_with_any(t.lower(), lex.organization_nouns) for t in _before_preposition(tokens)
+        )
+        if mention.role is not None and not institution:
             return "person"
-        if head and (_ends_with_any(head, lex.organization_nouns) or _is_acronym(head)):
+        if institution or (head and _is_acronym(head)):
             return "organization"
         if mention.name is not None:
             return (
