@@ -339,3 +339,16 @@ def test_nynorsk_headline_naming_its_source(nn: Language) -> None:
     assert quote.type == "indirect"
     assert quote.heading is True
     assert text_of(quote.speaker) == "Politiet"
+
+
+# ------------------------------------------------------ impersonal cues
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("– Vi har ikke råd til å vente, heter det i uttalelsen.", "uttalelsen"),
+        ("– Brua blir stengt hele vinteren, sies det i rapporten.", "rapporten"),
+    ],
+)
+def test_impersonal_cue_names_its_source_after_a_preposition(nb: Language, text: str, speaker: str) -> None:
+    quote = only(analyse(nb, text))
+    assert text_of(quote.speaker) == speaker

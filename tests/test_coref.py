@@ -194,6 +194,11 @@ def test_headline_speaker_before_colon_resolves_to_the_full_name(nb: Language) -
         ("Kilder i partiet sier at lederen vil gå av før sommeren.", "lederen vil", "anonymous"),
         ("– Vi leter videre, sier kilder til avisen.", "leter videre", "anonymous"),
         ("Ifølge kilder er halvparten av bruene i dårlig stand.", "halvparten", "anonymous"),
+        ("Skredfaren er stor i hele fylket, opplyser Redningssentralen Sør.", "Skredfaren", "organization"),
+        ("Prisen stiger med ti prosent, ifølge Fjellkraft Group.", "Prisen", "organization"),
+        ("Faregraden er satt til tre i helgen, ifølge Snøvarsel.no.", "Faregraden", "document"),
+        ("– Vi er klare, sier kommunikasjonssjef i NRK, Kari Nordvik.", "klare", "person"),
+        ("Ifølge militærregimet blir det valg neste år.", "blir det valg", "organization"),
     ],
 )
 def test_speaker_kind(nb: Language, text: str, fragment: str, kind: str) -> None:
