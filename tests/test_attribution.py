@@ -352,3 +352,16 @@ def test_nynorsk_headline_naming_its_source(nn: Language) -> None:
 def test_impersonal_cue_names_its_source_after_a_preposition(nb: Language, text: str, speaker: str) -> None:
     quote = only(analyse(nb, text))
     assert text_of(quote.speaker) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "addressee"),
+    [
+        ("– Vi er klare, sier daglig leder i Fjellkraft, Tor Lie, til Bladet.", "Bladet"),
+        ("– Vi er klare, sier Tor Lie til Bladet i forrige uke.", "Bladet"),
+    ],
+)
+def test_addressee_after_an_apposition_or_before_a_time(nb: Language, text: str, addressee: str) -> None:
+    quote = only(analyse(nb, text))
+    assert [part.text for part in quote.content] == ["Vi er klare"]
+    assert text_of(quote.addressee) == addressee

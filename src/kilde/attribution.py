@@ -68,7 +68,7 @@ NON_SPEAKERS = frozenset(
     {"det", "dette", "seg", "man", "jeg", "eg", "vi", "me", "du", "dere", "dykk", "en", "ein"}
 )
 TRAILING_TIME = re.compile(
-    r"(?:\s+(?:i\s+dag|i\s+går|i\s+kveld|i\s+morgen|nå|no|torsdag|mandag|tirsdag|tysdag|onsdag|fredag"
+    r"(?:\s+(?:i\s+dag|i\s+går|i\s+kveld|i\s+morgen|i\s+forrige\s+uke|i\s+fjor|i\s+helgen|nå|no|torsdag|mandag|tirsdag|tysdag|onsdag|fredag"
     r"|lørdag|laurdag|søndag|måndag|videre|vidare|også|òg|dessuten|etterpå|senere|seinare))+$",
     re.IGNORECASE,
 )
@@ -187,7 +187,8 @@ class AttributionFinder:
             addr_end = addr_start + len(
                 re.split(r",|\s(?:etter|før|da|når|om|i forbindelse)\s", addr_text)[0]
             )
-            addressee = trim(text, addr_start, addr_end)
+            time = TRAILING_TIME.search(text, addr_start, addr_end)
+            addressee = trim(text, addr_start, time.start() if time else addr_end)
         else:
             mention_text = segment
         mention = self._mention(text, segment_start, segment_start + len(mention_text))

@@ -38,6 +38,16 @@ def _pairs(entries: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _classes(entries: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Entries ``word<whitespace>class``; a word may stand on several lines with different classes."""
+    out: dict[str, set[str]] = {}
+    for entry in entries:
+        word, _, word_class = entry.rpartition(" ")
+        if word:
+            out.setdefault(word.strip().lower(), set()).add(word_class.strip())
+    return {word: frozenset(classes) for word, classes in out.items()}
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Word lists for one language."""
@@ -73,11 +83,11 @@ class Lexicon:
     """Nouns and name endings for news outlets (``avisen``, ``nyhetsbyrået``, ``-posten``)."""
     not_abbreviations: frozenset[str]
     """Tokenizer exceptions to drop: words that usually end a sentence, not abbreviations."""
-    function_words: dict[str, str]
-    """Word -> class (``finite``, ``opener``, ``clause``, ``adverb``) for phrase boundaries."""
+    function_words: dict[str, frozenset[str]]
+    """Word -> its classes (``finite``, ``opener``, ``clause``, ``adverb``, …) for phrase boundaries."""
 
     def words_of_class(self, word_class: str) -> frozenset[str]:
-        return frozenset(w for w, c in self.function_words.items() if c == word_class)
+        return frozenset(w for w, classes in self.function_words.items() if word_class in classes)
 
     @classmethod
     def load(cls, language: str) -> Lexicon:
@@ -109,5 +119,5 @@ def _load(language: str) -> Lexicon:
         first_names=_pairs(_read_entries(language, "first_names")),
         media_nouns=words("media_nouns"),
         not_abbreviations=words("not_abbreviations"),
-        function_words=_pairs(_read_entries(language, "function_words")),
+        function_words=_classes(_read_entries(language, "function_words")),
     )

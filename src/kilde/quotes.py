@@ -37,6 +37,8 @@ class QuoteFinder:
     """Component ``kilde_quotes``: appends direct quotes to ``doc._.quotes``."""
 
     cues: CueMatcher
+    tag_continuations: frozenset[str]
+    """Lower-case words after ``…, sier han,`` that go on with the tag, not the quote."""
     name: str = "kilde_quotes"
 
     def __call__(self, doc: Doc) -> Doc:
@@ -70,7 +72,7 @@ class QuoteFinder:
                 return None
             parts = [content]
             # The quote goes on after its tag: "– A, sier hun, b." or "– A, sier hun. – B."
-            rest = _interrupted_rest(text, cue.end_char, para.end)
+            rest = _interrupted_rest(text, cue.end_char, para.end, self.tag_continuations)
             if rest is None:
                 after_tag = _sentence_end(text, cue.end_char, para.end) + 1
                 dash = DASH_OPENING.match(text[after_tag : para.end].lstrip(" "))
@@ -139,7 +141,7 @@ class QuoteFinder:
                 continue
             parts = [content]
             if cue is not None and n + 1 < len(pairs):
-                rest = _interrupted_rest(doc_text(doc), cue.end_char, para.end)
+                rest = _interrupted_rest(doc_text(doc), cue.end_char, para.end, self.tag_continuations)
                 next_open, next_close = pairs[n + 1]
                 if rest is not None and rest == para.start + next_open:
                     second = char_span(doc, para.start + next_open + 1, para.start + next_close)
@@ -179,7 +181,7 @@ def _tag_follows(text: str, cue_end: int, end: int) -> bool:
     return not following or following[0].lower().strip(",.") not in NOT_A_SPEAKER
 
 
-def _interrupted_rest(text: str, after_cue: int, end: int) -> int | None:
+def _interrupted_rest(text: str, after_cue: int, end: int, tag_continuations: frozenset[str]) -> int | None:
     """Where a quote resumes after its tag (``«Vi kan ikke», sier han, «sikre noe»``), or None."""
     tag_end = text.find(",", after_cue, end)
     if tag_end < 0 or re.search(r"[.!?]", text[after_cue:tag_end]):
@@ -189,10 +191,12 @@ def _interrupted_rest(text: str, after_cue: int, end: int) -> int | None:
     resume = tag_end + 1
     while resume < end and text[resume] == " ":
         resume += 1
-    if resume < end and (text[resume] in '«“"' or text[resume].islower()):
-        if text[resume].islower() and text[resume:].startswith(
-            ("og ", "men ", "som ", "da ", "før ", "etter ")
-        ):
+    if resume < end and text[resume] in '«“"':
+        return resume
+    if resume < end and text[resume].islower():
+        # ", og legger til …", ", til NTB." and ", som …" go on with the tag, not the quote.
+        first = text[resume:end].split(maxsplit=1)[0]
+        if first in tag_continuations:
             return None
         return resume
     return None
@@ -233,4 +237,4 @@ def _is_heading_line(line: str, max_words: int = HEADING_MAX_WORDS) -> bool:
 def make_quotes(nlp: Language, name: str) -> QuoteFinder:
     lexicon = Lexicon.load(nlp.lang)
     adapt_tokenizer(nlp, lexicon)
-    return QuoteFinder(CueMatcher(nlp.vocab, lexicon), name)
+    return QuoteFinder(CueMatcher(nlp.vocab, lexicon), lexicon.words_of_class("tagcontinuation"), name)

@@ -12,11 +12,14 @@ import itertools
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kilde import KildeError
 from kilde.io.text import normalize_newlines
+
+METADATA_FIELDS = ("url", "outlet", "published", "date", "title")
+"""Optional string fields of a record that are kept as its ``metadata`` (corpus runs put them in tables)."""
 
 LANGUAGES = ("nb", "nn", "auto")
 """Values accepted in a record's ``language`` field (``null`` means the batch default)."""
@@ -34,6 +37,8 @@ class JsonlRecord:
     id: RecordId
     text: str
     language: str | None = None
+    # Not part of equality: two records with the same id, text and language are the same article.
+    metadata: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,8 @@ def parse_record(raw: str, line: int) -> JsonlRecord | JsonlError:
     if language is not None and language not in LANGUAGES:
         shown = language if isinstance(language, str) else _json_type(language)
         return JsonlError(line, record_id, f'"language" must be "nb", "nn" or "auto", not {shown!r}')
-    return JsonlRecord(line, record_id, normalize_newlines(text), language)
+    metadata = {key: value[key] for key in METADATA_FIELDS if isinstance(value.get(key), str) and value[key]}
+    return JsonlRecord(line, record_id, normalize_newlines(text), language, metadata)
 
 
 def _json_type(value: object) -> str:
