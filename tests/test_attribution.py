@@ -365,3 +365,15 @@ def test_addressee_after_an_apposition_or_before_a_time(nb: Language, text: str,
     quote = only(analyse(nb, text))
     assert [part.text for part in quote.content] == ["Vi er klare"]
     assert text_of(quote.addressee) == addressee
+
+
+def test_impersonal_cue_with_a_fronted_source(nn: Language) -> None:
+    quote = only(analyse(nn, "I ei fråsegn går det fram at kommunen vil byggje ny skule."))
+    assert content(quote) == "kommunen vil byggje ny skule"
+    assert text_of(quote.speaker) == "ei fråsegn"
+
+
+def test_coordinated_verb_after_a_name_and_a_past_tense_verb(nb: Language) -> None:
+    quote = only(analyse(nb, "Lie ringte ordføreren og sa at brua må stenges."))
+    assert content(quote) == "brua må stenges"
+    assert text_of(quote.speaker) == "Lie"

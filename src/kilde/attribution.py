@@ -61,6 +61,7 @@ INVERTED_AUXILIARY = re.compile(
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 # Image captions: "Foto: …" credits or an upper-case label ("STENGT: …", "I retten: …").
 CAPTION = re.compile(r"\b(?:Foto|Illustrasjon|Arkivfoto)\s*[:/]|^\s*[A-ZÆØÅ][\wæøå ]{0,25}:\s")
+IMPERSONAL_SOURCE = re.compile(r"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?)\s*$")
 SOURCE_PREPOSITION = re.compile(r"(?:i|av|fra|frå|på)\s+(?=\S)")
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
@@ -360,8 +361,13 @@ class AttributionFinder:
             if tag.speaker is None:
                 return None
             return _tagged_quote(doc, (previous[0], _strip_end(text, *previous)), cue, tag)
-        # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …".
-        subject = self._subject_before(doc, start, cue, quotes, sentence_start)
+        # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …";
+        # an impersonal cue names its source in a fronted phrase: "I rapporten går det fram at …".
+        impersonal = IMPERSONAL_SOURCE.match(text, start, cue.start_char) if " det" in cue.text else None
+        if impersonal:
+            subject = trim(text, impersonal.start("source"), impersonal.end("source"))
+        else:
+            subject = self._subject_before(doc, start, cue, quotes, sentence_start)
         after_subject = cue.end_char
         if subject is None:
             subject = self._subject_after(text, cue, end)
@@ -474,6 +480,7 @@ class AttributionFinder:
             return start + first.start(1), start + first.end(1)
         last_end = start
         count = 0
+        previous_capitalised = False
         for match in re.finditer(r"[^\s,.;:!?()«»\"“”]+|[,.;:!?()«»\"“”]", text[start:end]):
             token = match.group()
             lower = token.lower()
@@ -488,13 +495,12 @@ class AttributionFinder:
             if token in "()":
                 last_end = start + match.end()
                 continue
-            if (
-                count
-                and token.islower()
-                and re.search(r"(?:er|ar)$", lower)
-                and not self._is_role_word(token)
-            ):
-                break  # a present-tense verb after the phrase: "Ifølge avisen bygger …"
+            if count and token.islower() and not self._is_role_word(token):
+                if re.search(r"(?:er|ar)$", lower):
+                    break  # a present-tense verb after the phrase: "Ifølge avisen bygger …"
+                if previous_capitalised and re.search(r"(?:te|et|de)$", lower):
+                    break  # a past-tense verb after a name: "Breivik begjærte …"
+            previous_capitalised = token[:1].isupper()
             count += 1
             if count > MAX_MENTION_WORDS:
                 return None
