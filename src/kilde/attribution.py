@@ -400,9 +400,6 @@ class AttributionFinder:
         sentence_start: int | None = None,
     ) -> tuple[int, int] | None:
         """The subject in front of the cue: ``Statsministeren sier …``, ``…, men hun mener …``."""
-        parsed = _subject_from_parse(cue)
-        if parsed is not None:
-            return parsed
         text = doc_text(doc)
         segment = text[start : cue.start_char]
         # "…, sier han og mener …", "X avviser at …, og sier …": a verb coordinated with an earlier one.
@@ -443,7 +440,8 @@ class AttributionFinder:
             inner = self._subject_phrase(segment[boundary.end() :], start + boundary.end())
             if inner is not None:
                 return inner
-        return None
+        # Where the rules find nothing, a dependency parse (when the pipeline has one) may.
+        return _subject_from_parse(cue)
 
     def _subject_phrase(self, chunk: str, offset: int) -> tuple[int, int] | None:
         """``chunk`` (starting at ``offset`` in the text) as a subject phrase, or None."""
@@ -709,14 +707,21 @@ def _truncate(doc: Doc, quote: Quote, end: int) -> None:
 
 
 def _subject_from_parse(cue: Span) -> tuple[int, int] | None:
-    """The cue verb's nominal subject, when a dependency parser has run."""
+    """The cue verb's subject, when a dependency parser has run.
+
+    In the Norwegian Dependency Treebank the finite verb heads the clause, so for
+    a participle cue ("har sagt") the subject hangs on the auxiliary.
+    """
     doc = cue.doc
     if not doc_has_parse(doc):
         return None
-    for token in cue:
-        for child in token.children:
-            if child.dep_ in ("nsubj", "SUBJ"):
+    verbs = [*cue, *(token.head for token in cue if token.dep_ in ("INFV", "aux", "xcomp"))]
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "SUBJ") and child.lower_ not in ("det", "dette", "seg", "man"):
                 subtree = list(child.subtree)
+                if subtree[0].i <= cue.start < subtree[-1].i:
+                    continue  # a subject phrase cannot contain its own verb
                 return subtree[0].idx, subtree[-1].idx + len(subtree[-1])
     return None
 

@@ -25,7 +25,7 @@ from kilde.types import Entity, Quote, SpeakerKind, doc_quotes, register_extensi
 # A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
 NAME_RUN = re.compile(
     r"(?<![\w-])(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|(?:al|el)-[A-ZÆØÅ][\w'’-]*)"
-    r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|van|von|de|der|da|bin))*"
+    r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|van|von|bin))*"
 )
 # How many recent mentions pronouns and titles look back over: news prose refers
 # back a few paragraphs, and a bound keeps long texts linear.
@@ -38,6 +38,36 @@ ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"}
 NAME_PREPOSITIONS = frozenset(
     {"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"}
 )
+
+
+# NorNE entity types as speaker kinds (a place that speaks is its government or people).
+NER_KINDS: dict[str, SpeakerKind] = {
+    "PER": "person",
+    "ORG": "organization",
+    "GPE_ORG": "organization",
+    "GPE_LOC": "organization",
+    "LOC": "organization",
+}
+
+
+class NamedEntityLookup:
+    """The NER labels of a Doc (empty without an NER component), found by character range."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.ents = (
+            [(e.start_char, e.end_char, e.label_) for e in doc.ents] if doc.has_annotation("ENT_IOB") else []
+        )
+        self.starts = [start for start, _, _ in self.ents]
+
+    def label(self, start: int, end: int) -> str | None:
+        """The label of the entity that overlaps ``[start, end)`` most, if any."""
+        best, best_overlap = None, 0
+        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        for ent_start, ent_end, label in self.ents[first : bisect.bisect_left(self.starts, end)]:
+            overlap = min(end, ent_end) - max(start, ent_start)
+            if overlap > best_overlap:
+                best, best_overlap = label, overlap
+        return best
 
 
 class EntityTable:
@@ -81,6 +111,7 @@ class Mention:
     role: str | None = None  # the title or description stem ("statsminister")
     salient: bool = True  # a speaker or a sentence subject, not a name deep inside a clause
     aliases_hint: str | None = None  # the mention with a title in front ("ordfører Per Lie")
+    ner_label: str | None = None  # the NER type over the mention, when the pipeline has NER
 
 
 @dataclass
@@ -113,7 +144,8 @@ class SpeakerResolver:
         # (position, entity, salient) of every mention so far, for recency.
         history: list[tuple[int, Entity, bool]] = []
         direct_ranges = Ranges((q.start_char, q.end_char) for q in quotes if q.type == "direct")
-        narration_names = self._narration_names(doc, direct_ranges)
+        ner = NamedEntityLookup(doc)
+        narration_names = self._narration_names(doc, direct_ranges, ner)
 
         events: list[tuple[int, int, object]] = [(m.start, 1, m) for m in narration_names]
         for n, quote in enumerate(quotes):
@@ -135,7 +167,7 @@ class SpeakerResolver:
                     continue
                 entity = previous_speaker
             else:
-                mention = self.describe(quote.speaker.text, quote.speaker.start_char)
+                mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner)
                 entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
                 if entity is not None:
                     history.append((position, entity, True))
@@ -143,7 +175,7 @@ class SpeakerResolver:
                 _assign(quote, entity)
                 previous_speaker = entity
             elif quote.speaker is not None:
-                quote.speaker_kind = self.describe(quote.speaker.text, quote.speaker.start_char).kind
+                quote.speaker_kind = self.describe(quote.speaker.text, quote.speaker.start_char, ner).kind
         quote_starts = [q.start_char for q in quotes]
         for quote in headings:
             entity = _heading_speaker(quote, quotes, quote_starts)
@@ -161,7 +193,7 @@ class SpeakerResolver:
         return doc
 
     # ----------------------------------------------------------- mentions
-    def describe(self, text: str, start: int) -> Mention:
+    def describe(self, text: str, start: int, ner: NamedEntityLookup | None = None) -> Mention:
         """Classify a speaker phrase: pronoun, named entity, title or description."""
         stripped = text.strip()
         lower = stripped.lower()
@@ -172,6 +204,7 @@ class SpeakerResolver:
             return mention
         mention.name = self._proper_name(stripped)
         mention.role = self._role(stripped)
+        mention.ner_label = ner.label(start, start + len(text)) if ner is not None else None
         mention.kind = self._kind(stripped, mention)
         return mention
 
@@ -249,6 +282,9 @@ class SpeakerResolver:
         if institution or (head and _is_acronym(head)):
             return "organization"
         if mention.name is not None:
+            # Neither a first name nor a title decides it: a trained NER may.
+            if mention.ner_label in NER_KINDS:
+                return NER_KINDS[mention.ner_label]
             return (
                 "person"
                 if len(mention.name.split()) >= 2 or not _is_acronym(mention.name)
@@ -268,7 +304,7 @@ class SpeakerResolver:
             or re.fullmatch(r"[a-zæøå]+(?:er|ar|te|et|de)", verb.group(1))
         )
 
-    def _narration_names(self, doc: Doc, direct_ranges: Ranges) -> list[Mention]:
+    def _narration_names(self, doc: Doc, direct_ranges: Ranges, ner: NamedEntityLookup) -> list[Mention]:
         """Person names in the article's own sentences, so pronouns can find them."""
         found: list[Mention] = []
         for para in paragraphs(doc):
@@ -287,12 +323,14 @@ class SpeakerResolver:
                 inside_sentence = match.start() > 0 and not re.search(
                     r"[.!?:]\s*$", para.text[: match.start()]
                 )
+                tagged_person = ner.label(start, start + len(match.group())) == "PER"
                 if not named or not (
                     named[0].lower() in self.lexicon.first_names
                     or (len(named) >= 2 and (titled or inside_sentence))
+                    or tagged_person
                 ):
                     continue
-                mention = self.describe(match.group(), start)
+                mention = self.describe(match.group(), start, ner)
                 if preceding and self._role_of(preceding[-1]) is not None:
                     # "ordfører Per Lie": keep the title, so "ordføreren" can find him later.
                     mention.aliases_hint = f"{preceding[-1]} {match.group()}"

@@ -28,13 +28,21 @@ STAGES: tuple[str, ...] = (
 MODELS_DIR = Path(__file__).parent / "models"
 
 
-def build_pipeline(language: str) -> Language:
-    """A new pipeline for ``language``: the trained model when one is packaged, else a blank one."""
+def build_pipeline(language: str, model: Path | str | None = None, use_model: bool = True) -> Language:
+    """A new pipeline for ``language`` with every kilde stage.
+
+    The base is ``model`` (a spaCy pipeline folder) when given, else the trained
+    model packaged under ``kilde/models/<language>`` when present, else a blank
+    tokenizer. ``use_model=False`` forces the blank, rule-only pipeline.
+    """
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
     register_extensions()
-    model_path = MODELS_DIR / language
-    nlp = spacy.load(model_path) if (model_path / "config.cfg").is_file() else spacy.blank(language)
+    model_path = Path(model) if model is not None else MODELS_DIR / language
+    if use_model and (model_path / "config.cfg").is_file():
+        nlp = spacy.load(model_path)
+    else:
+        nlp = spacy.blank(language)
     # kilde.analyze bounds the input itself; spaCy's own default limit is lower.
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
