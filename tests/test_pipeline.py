@@ -302,3 +302,10 @@ def test_very_long_single_line() -> None:
     result = kilde.analyze(text, "nb")
     validate(result, text)
     assert len(result["quotes"]) >= 60
+
+
+def test_nested_report_names_its_outer_quote() -> None:
+    result = kilde.analyze("Isen på fjorden er for tynn til å gå på, ifølge Kystverket, skriver NTB.", "nb")
+    by_speaker = {q["speaker"]["name"]: q for q in result["quotes"]}
+    assert by_speaker["Kystverket"]["nested_in"] == by_speaker["NTB"]["id"]
+    assert by_speaker["NTB"]["nested_in"] is None

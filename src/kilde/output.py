@@ -34,7 +34,8 @@ def _title(doc: Doc, boilerplate: list[Span]) -> str | None:
     return None
 
 
-def quote_json(quote: Quote, number: int) -> dict[str, Any]:
+def quote_json(quote: Quote, number: int, nested_in: str | None = None) -> dict[str, Any]:
+    """One quote; ``nested_in`` (an extra field) names the quote whose report contains it."""
     return {
         "id": f"q{number}",
         "type": quote.type,
@@ -49,7 +50,14 @@ def quote_json(quote: Quote, number: int) -> dict[str, Any]:
         "addressee": span_json(quote.addressee),
         "heading": quote.heading,
         "hedged": quote.hedged,
+        "nested_in": nested_in,
     }
+
+
+def _parent_id(quote: Quote, found: list[Quote], quote_ids: dict[int, str]) -> str | None:
+    if quote.parent is None or not 0 <= quote.parent < len(found):
+        return None
+    return quote_ids.get(id(found[quote.parent]))
 
 
 def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
@@ -69,7 +77,10 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
             {**span_json(span), "kind": span.label_ or "other"}
             for span in boilerplate  # type: ignore[dict-item]
         ],
-        "quotes": [quote_json(quote, n) for n, quote in enumerate(quotes, 1)],
+        "quotes": [
+            quote_json(quote, n, _parent_id(quote, doc._.quotes, quote_ids))
+            for n, quote in enumerate(quotes, 1)
+        ],
         "entities": [
             {
                 "id": entity.id,
