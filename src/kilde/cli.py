@@ -139,33 +139,13 @@ def _atomic_writer(output: Path) -> Iterator[TextIO]:
         raise
 
 
-@app.command("batch")
-def batch_command(
-    input_path: Annotated[
-        Path,
-        typer.Argument(
-            metavar="IN.jsonl",
-            help='JSON Lines, one {"id", "text", "language"?} object per line; blank lines are skipped.',
-        ),
-    ],
-    output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="OUT.jsonl", help="Where to write one result per line.")
-    ],
-    language: Annotated[
-        LanguageChoice,
-        typer.Option("--language", "-l", help="nb, nn or auto; used for records without a language."),
-    ] = LanguageChoice.auto,
-) -> None:
-    """Analyse many articles: one output line per non-blank input line, in input order.
-
-    A bad line or a failed analysis gives {"id": ..., "error": ...} in its place; the batch goes on.
-    """
+def _batch_file(input_path: Path, output: Path, default_language: str | None) -> None:
+    """``kilde batch IN.jsonl -o OUT.jsonl``: one output line per non-blank input line, in input order."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from kilde.io import count_jsonl_records, iter_jsonl_records
 
-    default_language = _language(language.value)
     ok = errors = 0
     with _user_errors():
         total = count_jsonl_records(input_path)
@@ -189,6 +169,94 @@ def batch_command(
     typer.echo(f"{ok + errors} records: {ok} ok, {errors} errors", err=True)
 
 
+@app.command("batch")
+def batch_command(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="INPUT...",
+            help='JSON Lines ({"id", "text", "language"?} per line), folders of .txt/.html files, '
+            "or WARC / WARC.gz web archives.",
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="OUT",
+            help="A folder for a corpus run (shards, tables, errors), or OUT.jsonl for one JSON Lines input.",
+        ),
+    ],
+    language: Annotated[
+        LanguageChoice,
+        typer.Option("--language", "-l", help="nb, nn or auto; used for records without a language."),
+    ] = LanguageChoice.auto,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", min=1, help="Local worker processes (default 1).")
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", metavar="tcp://HOST:PORT", help="Run on this Dask cluster instead."),
+    ] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per task.")] = 32,
+    shard_size: Annotated[int, typer.Option("--shard-size", min=1, help="Records per output shard.")] = 1000,
+    retry_errors: Annotated[
+        bool, typer.Option("--retry-errors", help="Analyse again the records that failed in earlier runs.")
+    ] = False,
+) -> None:
+    """Analyse many articles, into one JSON Lines file or a corpus output folder.
+
+    -o OUT.jsonl (one JSON Lines input): one output line per non-blank input line, in input order.
+
+    -o OUTDIR: shards, Parquet tables and errors.jsonl; a rerun skips the ids already done.
+    """
+    default_language = _language(language.value)
+    if output.suffix.lower() == ".jsonl":
+        if len(inputs) != 1 or workers is not None or scheduler is not None or retry_errors:
+            raise typer.BadParameter(
+                "OUT.jsonl takes one JSON Lines input and no --workers, --scheduler or --retry-errors; "
+                "give an output folder for a corpus run",
+                param_hint="'--output'",
+            )
+        _batch_file(inputs[0], output, default_language)
+        return
+    if workers is not None and scheduler is not None:
+        raise typer.BadParameter("use either --workers or --scheduler", param_hint="'--scheduler'")
+    from kilde.corpus import RunOptions, run_corpus
+
+    options = RunOptions(
+        workers=workers or 1,
+        scheduler=scheduler,
+        language=default_language,
+        chunk_size=chunk_size,
+        shard_size=shard_size,
+        retry_errors=retry_errors,
+    )
+    with _user_errors():
+        summary = run_corpus(inputs, output, options)
+    typer.echo(summary.line(), err=True)
+
+
+@app.command("report")
+def report_command(
+    outdir: Annotated[Path, typer.Argument(metavar="OUTDIR", help="The output folder of a corpus run.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="report.html", help="Where to write the page (OUTDIR/report.html)."
+        ),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML page of charts about a corpus run (no network needed to view it)."""
+    from kilde.corpus.report import write_report
+
+    target = output or outdir / "report.html"
+    with _user_errors():
+        write_report(outdir, target)
+    typer.echo(f"wrote {target}", err=True)
+
+
 @app.command("eval")
 def eval_command(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (annotation-guidelines.md).")],
@@ -202,6 +270,28 @@ def eval_command(
         typer.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
         render_metrics(metrics)
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Analysis processes (default: one per core, at most 4)."),
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", min=0.1, help="Seconds one analysis may take before it answers 503."),
+    ] = 20.0,
+) -> None:
+    """Start the web app for fact-checkers: paste or upload an article and see who said what."""
+    try:
+        from kilde.server.run import serve
+    except ModuleNotFoundError as error:
+        _fail(f"kilde serve needs {error.name}; install the server extra: pip install 'kilde[server]'")
+    with _user_errors():
+        serve(host=host, port=port, workers=workers, time_limit=time_limit)
 
 
 def _error_line(message: str) -> str:

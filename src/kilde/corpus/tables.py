@@ -1,0 +1,255 @@
+"""Flat tables of a corpus run (articles, quotes, entities, hedges) as Parquet, for DuckDB or pandas.
+
+Rows are built from each ``kilde/1`` result on the worker that analysed it (so the driver
+only writes them), written as one Parquet part per shard next to the shard, and merged
+into ``OUTDIR/tables/<name>.parquet``, sorted by article, at the end of every run. The
+sort makes the tables the same however many workers produced them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+TABLES = ("articles", "quotes", "entities", "hedges")
+
+RELAYED_KINDS = frozenset({"media", "document"})
+"""Speaker kinds whose quotes are second-hand: the article repeats what a medium or a document says."""
+
+Rows = dict[str, list[dict[str, Any]]]
+
+# Columns, in order, with their Arrow type names; the README documents them.
+_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "articles": (
+        ("id", "string"),
+        ("language", "string"),
+        ("title", "string"),
+        ("outlet", "string"),
+        ("url", "string"),
+        ("published", "date"),
+        ("n_words", "int32"),
+        ("n_quotes", "int32"),
+        ("n_direct", "int32"),
+        ("n_indirect", "int32"),
+        ("n_mixed", "int32"),
+        ("n_hedged", "int32"),
+        ("n_relayed", "int32"),
+        ("n_sources", "int32"),
+        ("n_entities", "int32"),
+        ("n_hedges", "int32"),
+    ),
+    "quotes": (
+        ("article_id", "string"),
+        ("quote_id", "string"),
+        ("type", "string"),
+        ("content", "string"),
+        ("start", "int32"),
+        ("end", "int32"),
+        ("cue", "string"),
+        ("speaker_mention", "string"),
+        ("speaker_name", "string"),
+        ("speaker_kind", "string"),
+        ("speaker_gender", "string"),
+        ("entity_id", "string"),
+        ("addressee", "string"),
+        ("heading", "bool"),
+        ("hedged", "bool"),
+        ("nested", "bool"),
+        ("relayed", "bool"),
+        ("cited_by", "string"),
+        ("language", "string"),
+        ("outlet", "string"),
+        ("published", "date"),
+    ),
+    "entities": (
+        ("article_id", "string"),
+        ("entity_id", "string"),
+        ("name", "string"),
+        ("kind", "string"),
+        ("gender", "string"),
+        ("n_mentions", "int32"),
+        ("n_quotes", "int32"),
+        ("language", "string"),
+        ("outlet", "string"),
+        ("published", "date"),
+    ),
+    "hedges": (
+        ("article_id", "string"),
+        ("start", "int32"),
+        ("end", "int32"),
+        ("text", "string"),
+        ("kind", "string"),
+        ("language", "string"),
+        ("outlet", "string"),
+        ("published", "date"),
+    ),
+}
+
+# How the merged tables are sorted: by article, then in text order (ids like "q12" by their number).
+_ORDER = {
+    "articles": "id",
+    "quotes": "article_id, start, TRY_CAST(substr(quote_id, 2) AS INTEGER)",
+    "entities": "article_id, TRY_CAST(substr(entity_id, 2) AS INTEGER), entity_id",
+    "hedges": 'article_id, start, "end", text, kind',
+}
+
+
+def schema(table: str) -> pa.Schema:
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int32": pa.int32(), "bool": pa.bool_(), "date": pa.date32()}
+    return pa.schema([(name, types[kind]) for name, kind in _COLUMNS[table]])
+
+
+def _span_text(span: dict[str, Any] | None) -> str | None:
+    return span["text"] if span else None
+
+
+def _nesting(result: dict[str, Any]) -> dict[str, str | None]:
+    """For each quote id, the entity id that cites its speaker, or None when the article does.
+
+    A provenance edge names one quote (``via``) per source and citer; a quote without an
+    edge of its own takes its speaker's citer when the article never cites that speaker itself.
+    """
+    by_quote: dict[str, str | None] = {}
+    citers: dict[str, set[str]] = {}
+    for edge in result.get("provenance", []):
+        target = None if edge["target"] == "article" else edge["target"]
+        if edge.get("via"):
+            by_quote[edge["via"]] = target
+        citers.setdefault(edge["source"], set()).add(edge["target"])
+    nesting: dict[str, str | None] = {}
+    for quote in result.get("quotes", []):
+        if quote["id"] in by_quote:
+            nesting[quote["id"]] = by_quote[quote["id"]]
+            continue
+        targets = citers.get(quote["speaker"].get("entity") or "", set())
+        outer = sorted(targets - {"article"}) if "article" not in targets else []
+        nesting[quote["id"]] = outer[0] if outer else None
+    return nesting
+
+
+def article_rows(result: dict[str, Any]) -> Rows:
+    """The rows that one ``kilde/1`` result adds to each table."""
+    metadata = result.get("metadata") or {}
+    article_id = str(result["id"])
+    published = metadata.get("published")
+    shared = {
+        "language": result.get("language"),
+        "outlet": metadata.get("outlet"),
+        "published": dt.date.fromisoformat(published) if published else None,
+    }
+    entities = {entity["id"]: entity for entity in result.get("entities", [])}
+    nesting = _nesting(result)
+    quotes: list[dict[str, Any]] = []
+    for quote in result.get("quotes", []):
+        speaker = quote["speaker"]
+        entity = entities.get(speaker.get("entity") or "")
+        cited_by = nesting.get(quote["id"])
+        content = quote["content"]
+        quotes.append(
+            {
+                "article_id": article_id,
+                "quote_id": quote["id"],
+                "type": quote["type"],
+                "content": " … ".join(part["text"] for part in content),
+                "start": min((part["start"] for part in content), default=None),
+                "end": max((part["end"] for part in content), default=None),
+                "cue": _span_text(quote.get("cue")),
+                "speaker_mention": _span_text(speaker.get("mention")),
+                "speaker_name": speaker.get("name"),
+                "speaker_kind": speaker.get("kind"),
+                "speaker_gender": entity.get("gender") if entity else None,
+                "entity_id": speaker.get("entity"),
+                "addressee": _span_text(quote.get("addressee")),
+                "heading": bool(quote.get("heading")),
+                "hedged": bool(quote.get("hedged")),
+                "nested": cited_by is not None,
+                "relayed": speaker.get("kind") in RELAYED_KINDS or cited_by is not None,
+                "cited_by": entities[cited_by]["name"] if cited_by in entities else cited_by,
+                **shared,
+            }
+        )
+    quote_counts = Counter(row["entity_id"] for row in quotes if row["entity_id"])
+    types = Counter(row["type"] for row in quotes)
+    hedges = result.get("hedges", [])
+    article = {
+        "id": article_id,
+        "title": result.get("title") or metadata.get("title"),
+        "url": metadata.get("url"),
+        "n_words": len(result.get("text", "").split()),
+        "n_quotes": len(quotes),
+        "n_direct": types["direct"],
+        "n_indirect": types["indirect"],
+        "n_mixed": types["mixed"],
+        "n_hedged": sum(row["hedged"] for row in quotes),
+        "n_relayed": sum(row["relayed"] for row in quotes),
+        "n_sources": len(quote_counts),
+        "n_entities": len(entities),
+        "n_hedges": len(hedges),
+        **shared,
+    }
+    return {
+        "articles": [article],
+        "quotes": quotes,
+        "entities": [
+            {
+                "article_id": article_id,
+                "entity_id": entity["id"],
+                "name": entity.get("name"),
+                "kind": entity.get("kind"),
+                "gender": entity.get("gender"),
+                "n_mentions": len(entity.get("mentions", [])),
+                "n_quotes": quote_counts[entity["id"]],
+                **shared,
+            }
+            for entity in entities.values()
+        ],
+        "hedges": [
+            {
+                "article_id": article_id,
+                "start": hedge["start"],
+                "end": hedge["end"],
+                "text": hedge["text"],
+                "kind": hedge.get("kind"),
+                **shared,
+            }
+            for hedge in hedges
+        ],
+    }
+
+
+def write_part(path: Path, table: str, rows: list[dict[str, Any]]) -> None:
+    """Write the rows of one table for one shard (the caller makes the write atomic)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema(table)), path, compression="zstd")
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def merge_parts(parts: Sequence[Path], table: str, target: Path, temp_dir: Path) -> None:
+    """One sorted Parquet file of a table from its shard parts (DuckDB sorts out of core if it must)."""
+    import pyarrow.parquet as pq
+
+    if not parts:
+        pq.write_table(schema(table).empty_table(), target, compression="zstd")
+        return
+    import duckdb
+
+    files = ", ".join(_sql_string(str(part)) for part in parts)
+    with duckdb.connect() as connection:
+        connection.execute(f"SET temp_directory = {_sql_string(str(temp_dir))}")
+        connection.execute(
+            f"COPY (SELECT * FROM read_parquet([{files}]) ORDER BY {_ORDER[table]}) "
+            f"TO {_sql_string(str(target))} (FORMAT parquet, COMPRESSION zstd)"
+        )

@@ -1,0 +1,163 @@
+"""What a worker does with a chunk of records; the same function runs in-process, in a local
+process pool and on Dask workers, which is what makes their output identical.
+
+The spaCy pipeline is built once per process and language (``kilde.load`` caches it), at
+the first record that needs it, never per article. It is rebuilt only when its vocabulary
+has grown too large (see ``VOCAB_LIMIT``).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import kilde
+from kilde import KildeError
+from kilde.corpus.tables import Rows, article_rows
+from kilde.io.corpus import prepare_document
+from kilde.io.records import CorpusRecord, RecordId, record_key
+
+VOCAB_LIMIT = 500_000
+"""Strings a pipeline's vocabulary may hold before the worker builds a fresh pipeline.
+
+spaCy keeps every word form it has seen (about 400 bytes each, measured); names, numbers
+and typos keep coming, so over millions of articles the vocabulary alone would outgrow a
+worker's memory. Results do not depend on the vocabulary, so a rebuild changes nothing else.
+"""
+
+# kilde's stages keep per-call state on the shared pipeline; a Dask worker with several
+# threads must not run two analyses at once in one process. Uncontended, the lock is free.
+_ANALYSIS_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of one record: a ``kilde/1`` line and its table rows, or the reason it failed."""
+
+    key: str
+    id: RecordId
+    line: str | None = None
+    rows: Rows | None = None
+    error: str | None = None
+    source: str = ""
+
+    def error_line(self) -> str:
+        return json.dumps({"id": self.id, "error": self.error, "source": self.source}, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The outcomes of one chunk, with the worker's process id and peak memory so far."""
+
+    outcomes: list[Outcome]
+    pid: int
+    peak_rss_kb: int
+    seconds: float
+    getrusage_kb: int = 0
+    # Pipelines this process has built (since its last vocabulary rebuild): one per language.
+    pipelines_built: int = 0
+
+
+def maxrss_kb() -> int:
+    """``getrusage``'s peak resident memory in KiB (Linux reports KiB, macOS bytes).
+
+    In a spawned worker this also counts the pages the worker shared with its parent between
+    fork and exec, so it reads at least the parent's size; ``peak_rss_kb`` does not.
+    """
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process's own image in KiB (``VmHWM``), else ``maxrss_kb``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return maxrss_kb()
+
+
+def _language(record: CorpusRecord, default: str | None) -> str | None:
+    """As in ``kilde batch``: the record's language, ``auto`` meaning detect, else the run's default."""
+    if record.language is None:
+        return default
+    return None if record.language == "auto" else record.language
+
+
+def analyse_record(record: CorpusRecord, default_language: str | None = None) -> Outcome:
+    """Read, analyse and flatten one record; never raises for a bad record."""
+    key = record_key(record.id)
+    try:
+        document = prepare_document(record)
+        language = _language(record, default_language)
+        result = kilde.analyze(document.text, language=language, doc_id=str(record.id))
+        result["id"] = record.id
+        if document.metadata:
+            result["metadata"] = document.metadata
+        # "id" first: a rerun reads the ids of finished shards without parsing whole lines.
+        line = json.dumps({"id": record.id, **result}, ensure_ascii=False)
+        return Outcome(key, record.id, line=line, rows=article_rows(result), source=record.source)
+    except KildeError as error:
+        return Outcome(key, record.id, error=str(error), source=record.source)
+    except Exception as error:  # one broken record must not stop a corpus
+        return Outcome(key, record.id, error=f"{type(error).__name__}: {error}", source=record.source)
+
+
+def process_chunk(records: list[CorpusRecord], default_language: str | None = None) -> ChunkResult:
+    """Analyse a chunk of records in this process (the task that pools and Dask run)."""
+    with _ANALYSIS_LOCK:
+        started = time.perf_counter()
+        outcomes = [analyse_record(record, default_language) for record in records]
+        languages = {row["language"] for o in outcomes if o.rows for row in o.rows["articles"]}
+        recycle_pipelines(languages)
+        seconds = time.perf_counter() - started
+        return ChunkResult(outcomes, os.getpid(), peak_rss_kb(), seconds, maxrss_kb(), _pipelines_built())
+
+
+def _pipelines_built() -> int:
+    from kilde.pipeline import load
+
+    return load.cache_info().misses
+
+
+def recycle_pipelines(languages: set[str]) -> bool:
+    """Drop this process's pipelines when one has outgrown ``VOCAB_LIMIT``; True when it did."""
+    from kilde.pipeline import load
+
+    if not any(len(load(language).vocab.strings) > VOCAB_LIMIT for language in languages):
+        return False
+    load.cache_clear()
+    gc.collect()
+    return True
+
+
+def init_pool_worker(parent_pid: int) -> None:
+    """Set up a local pool process: Ctrl-C is the driver's to handle, and the worker ends with it.
+
+    A driver killed with SIGKILL cannot stop its pool, so each worker watches for its parent
+    to change and exits then, instead of analysing on for nobody.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(70)
+
+    threading.Thread(target=watch, name="kilde-parent-watch", daemon=True).start()
+
+
+def warm_up(language: str | None) -> int:
+    """Build the pipeline before the first chunk arrives (used by benchmarks); returns the process id."""
+    kilde.load(language or "nb")
+    return os.getpid()
