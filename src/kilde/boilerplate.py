@@ -31,6 +31,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.language import BOKMAL_MARKERS, NYNORSK_MARKERS
 from kilde.lexicon import Lexicon
+from kilde.text import doc_text
 from kilde.types import BOILERPLATE_SPANS
 
 
@@ -183,7 +184,7 @@ class BoilerplateDetector:
         self.first_names = frozenset(name.lower() for name in lexicon.first_names)
 
     def __call__(self, doc: Doc) -> Doc:
-        lines = split_lines(doc.text)
+        lines = split_lines(doc_text(doc))
         spans: list[Span] = []
         for line, kind in zip(lines, self.classify(lines), strict=True):
             if kind is None:

@@ -123,6 +123,7 @@ class SpeakerResolver:
     _roles: frozenset[str] = field(init=False)
     _not_names: frozenset[str] = field(init=False)
     _finite: frozenset[str] = field(init=False)
+    _role_cache: dict[str, str | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         lex = self.lexicon
@@ -236,7 +237,13 @@ class SpeakerResolver:
         return best
 
     def _role_of(self, word: str) -> str | None:
+        """The title stem a word is or ends in ("UP-sjefen" -> "up-sjef"), memoised per word."""
         lower = word.lower().strip(",.()")
+        if lower not in self._role_cache:
+            self._role_cache[lower] = self._find_role(lower)
+        return self._role_cache[lower]
+
+    def _find_role(self, lower: str) -> str | None:
         for suffix in ("", *DEFINITE_SUFFIXES):
             stem = lower[: len(lower) - len(suffix)] if suffix and lower.endswith(suffix) else lower
             if suffix and not lower.endswith(suffix):

@@ -33,7 +33,7 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kilde.lexicon import Lexicon
-from kilde.text import Ranges, quote_pairs
+from kilde.text import Ranges, doc_text, quote_pairs
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote
 
 REPORTATIVE = "reportative"
@@ -338,7 +338,7 @@ class HedgeDetector:
         for quote in _doc_quotes(doc):
             if quote.type == "direct":
                 ranges.extend((s.start_char, s.end_char) for s in quote.content)
-        ranges.extend(self.quoted_ranges(doc.text))
+        ranges.extend(self.quoted_ranges(doc_text(doc)))
         return ranges
 
     def quoted_ranges(self, text: str) -> list[tuple[int, int]]:
