@@ -144,7 +144,17 @@ def validate(result: dict[str, Any], text: str) -> None:
 def test_load_gives_every_stage_in_order(language: str) -> None:
     nlp = kilde.load(language)
     assert nlp.lang == language
-    assert nlp.pipe_names == EXPECTED_PIPE_NAMES
+    # kilde's stages come last, after the trained model's components when one is packaged.
+    assert nlp.pipe_names[-6:] == EXPECTED_PIPE_NAMES[1:]
+    has_parser = "parser" in nlp.pipe_names
+    assert ("kilde_sentencizer" in nlp.pipe_names) is not has_parser
+
+
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_rule_only_pipeline_without_a_model(language: str) -> None:
+    from kilde.pipeline import build_pipeline
+
+    assert build_pipeline(language, use_model=False).pipe_names == EXPECTED_PIPE_NAMES
 
 
 def test_load_is_shared_per_language() -> None:
