@@ -109,6 +109,8 @@ def test_tokenizer_fixes() -> None:
     ]
     assert words[:6] == ["Vi", "bodde", "der", "i", "2005", "."]
     assert "no" in words and "15.000" in words and "kap." in words and "t.d." in words
+    assert [t.text for t in nlp("Kampen endte 4-1 etter 2-1-scoringen")][2:5] == ["4", "-", "1"]
+    assert "2-1-scoringen" in [t.text for t in nlp("Kampen endte 4-1 etter 2-1-scoringen")]
 
 
 @needs_data

@@ -86,8 +86,12 @@ def ud_upos(nlp, data_dir: Path, lang: str) -> dict | None:
     }
 
 
-def evaluate(model: Path, corpus: Path, lang: str, data_dir: Path | None) -> dict:
+def evaluate(model: Path, corpus: Path, lang: str, data_dir: Path | None, fixes: bool = False) -> dict:
     nlp = spacy.load(model)
+    if fixes:
+        import tokenizer_fixes
+
+        tokenizer_fixes.apply(nlp)
     examples = list(Corpus(str(corpus))(nlp))
     n_words = sum(len(ex.reference) for ex in examples)
     start = time.perf_counter()
@@ -101,6 +105,7 @@ def evaluate(model: Path, corpus: Path, lang: str, data_dir: Path | None) -> dic
     metrics["model_bytes"] = dir_size(model)
     metrics["pipeline"] = nlp.pipe_names
     metrics["lang"] = lang
+    metrics["tokenizer_fixes"] = fixes
     if data_dir is not None:
         ud = ud_upos(nlp, data_dir, lang)
         if ud:
@@ -119,12 +124,13 @@ def main(argv: list[str] | None = None) -> int:
         "--data", type=Path, default=None, help="shared data folder, for the UD-gold UPOS score"
     )
     parser.add_argument("--out", type=Path, help="metrics JSON to write")
+    parser.add_argument("--tokenizer-fixes", action="store_true", help="apply training/tokenizer_fixes.py")
     parser.add_argument("--train-seconds", type=float, help="wall time of the training run, recorded as is")
     args = parser.parse_args(argv)
     corpus = args.corpus or Path(__file__).resolve().parent / "corpus" / args.lang / "test.spacy"
     if args.lang == "nn":
         import kilde.lang.nynorsk  # noqa: F401  (registers spacy.blank("nn"))
-    metrics = evaluate(args.model, corpus, args.lang, args.data)
+    metrics = evaluate(args.model, corpus, args.lang, args.data, args.tokenizer_fixes)
     if args.train_seconds is not None:
         metrics["train_seconds"] = round(args.train_seconds)
     text = json.dumps(metrics, indent=1, ensure_ascii=False)

@@ -85,8 +85,9 @@ NUMBER_SUFFIXES = [
     r"(?<=[0-9]\.[0-9]{2})\.",  # "kl. 08.30." (dates are written "17. mai" or "17.05.2010")
 ]
 
-# 4. Split a hyphen or dash between digits (scores, ranges: "4-1", "1990–95"), as the treebank does.
-NUMBER_INFIXES = [r"(?<=[0-9])[-–](?=[0-9])"]
+# 4. Split a hyphen or dash between digits (scores, ranges: "4-1", "1990–95"), as the treebank does,
+#    but not inside compounds ("2-1-seieren", "1980-90-talet").
+NUMBER_INFIXES = [r"(?<=[0-9])[-–](?=[0-9]+(?:[^-–0-9]|$))"]
 
 
 def apply(nlp: Language) -> Language:
