@@ -83,6 +83,8 @@ class Lexicon:
     """Nouns and name endings for news outlets (``avisen``, ``nyhetsbyrået``, ``-posten``)."""
     not_abbreviations: frozenset[str]
     """Tokenizer exceptions to drop: words that usually end a sentence, not abbreviations."""
+    abbreviations: tuple[str, ...]
+    """Abbreviations to add as tokenizer exceptions, case as written (``t.d.``, ``St.meld.``)."""
     function_words: dict[str, frozenset[str]]
     """Word -> its classes (``finite``, ``opener``, ``clause``, ``adverb``, …) for phrase boundaries."""
 
@@ -118,6 +120,7 @@ def _load(language: str) -> Lexicon:
         gendered_nouns=_pairs(_read_entries(language, "gendered_nouns")),
         first_names=_pairs(_read_entries(language, "first_names")),
         media_nouns=words("media_nouns"),
-        not_abbreviations=words("not_abbreviations"),
+        not_abbreviations=frozenset(_read_entries(language, "not_abbreviations")),
+        abbreviations=_read_entries(language, "abbreviations"),
         function_words=_classes(_read_entries(language, "function_words")),
     )

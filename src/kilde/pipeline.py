@@ -9,7 +9,8 @@ import spacy
 from spacy.language import Language
 
 from kilde import MAX_TEXT_CHARS
-from kilde.lexicon import SUPPORTED_LANGUAGES
+from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
+from kilde.tokenization import adapt_tokenizer
 from kilde.types import register_extensions
 
 # Importing the stage modules registers their factories with spaCy.
@@ -43,6 +44,8 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
         nlp = spacy.load(model_path)
     else:
         nlp = spacy.blank(language)
+    # A saved model carries the tokenizer it was trained with; news text needs kilde's settings.
+    adapt_tokenizer(nlp, Lexicon.load(language))
     # kilde.analyze bounds the input itself; spaCy's own default limit is lower.
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:

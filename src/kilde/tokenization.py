@@ -1,20 +1,49 @@
-"""Tokenizer settings for news text, applied by the stages that cut quote contents.
+"""Tokenizer settings for Norwegian news text, applied to every kilde pipeline.
 
 spaCy's Norwegian tokenizer keeps a full stop on words that can be
-abbreviations ("jul.", Nynorsk "no."). In news text those words far more often
-end a sentence, and a quote's content must end before the full stop, so kilde
-drops these exceptions (listed per language in ``not_abbreviations.txt``).
+abbreviations ("jul.", "to.", Nynorsk "no." and "eg."). In news text those
+words far more often end a sentence, and a quote's content must end before
+the full stop, so kilde drops those exceptions and adds abbreviations spaCy
+lacks (lists per language: ``not_abbreviations.txt``, ``abbreviations.txt``).
+It also splits the final full stop off numbers that cannot be ordinals and a
+dash between digits, as the Norwegian Dependency Treebank does. Measured
+against the treebank's gold tokens (``training/eval_tokenizer.py``): token F
+0.9977 -> 0.9992 (nb) and 0.9968 -> 0.9990 (nn).
 """
 
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.symbols import NORM, ORTH
+from spacy.util import compile_infix_regex, compile_suffix_regex
 
 from kilde.lexicon import Lexicon
 
+# A full stop after these ends the sentence: years ("i 2005."), numbers with
+# thousands or decimals ("15.000.", "7,5."), clock times ("08:30.", "kl. 08.30.").
+NUMBER_SUFFIXES = (
+    r"(?<=[0-9]{4})\.",
+    r"(?<=[.,][0-9]{3})\.",
+    r"(?<=,[0-9])\.",
+    r"(?<=,[0-9]{2})\.",
+    r"(?<=:[0-9]{2})\.",
+    r"(?<=[0-9]\.[0-9]{2})\.",
+)
+# A hyphen or dash between numbers ("4-1", "1990–95"), but not inside a compound ("2-1-seieren").
+NUMBER_INFIXES = (r"(?<=[0-9])[-–](?=[0-9]+(?:[^-–0-9]|$))",)
 
-def adapt_tokenizer(nlp: Language, lexicon: Lexicon) -> None:
-    """Remove tokenizer exceptions for words that usually end a sentence (idempotent)."""
-    rules = getattr(nlp.tokenizer, "rules", None) or {}
-    if lexicon.not_abbreviations & set(rules):
-        nlp.tokenizer.rules = {k: v for k, v in rules.items() if k not in lexicon.not_abbreviations}
+
+def adapt_tokenizer(nlp: Language, lexicon: Lexicon) -> Language:
+    """Apply kilde's Norwegian tokenizer settings to ``nlp`` in place (idempotent); returns ``nlp``."""
+    tokenizer = nlp.tokenizer
+    if not hasattr(tokenizer, "rules"):
+        return nlp  # a custom tokenizer: leave it as its owner made it
+    rules = {k: v for k, v in (tokenizer.rules or {}).items() if k not in lexicon.not_abbreviations}
+    for abbreviation in lexicon.abbreviations:
+        rules.setdefault(abbreviation, [{ORTH: abbreviation, NORM: abbreviation}])
+    if rules != tokenizer.rules:
+        tokenizer.rules = rules
+    # Built from the language defaults each time, so applying twice changes nothing.
+    tokenizer.suffix_search = compile_suffix_regex([*(nlp.Defaults.suffixes or []), *NUMBER_SUFFIXES]).search
+    tokenizer.infix_finditer = compile_infix_regex([*(nlp.Defaults.infixes or []), *NUMBER_INFIXES]).finditer
+    return nlp
