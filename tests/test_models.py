@@ -1,0 +1,42 @@
+"""The packaged trained pipelines load and analyse my own sentences sensibly (skipped without them)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kilde.lexicon import Lexicon
+from kilde.pipeline import MODELS_DIR
+from kilde.tokenization import adapt_tokenizer
+
+SENTENCES = {
+    "nb": "Ordfører Kari Nordvik i Tromsø kommune sa mandag at brua skal stå ferdig i 2027.",
+    "nn": "Ordførar Kari Nordvik i Tromsø kommune sa måndag at brua skal stå ferdig i 2027.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(SENTENCES))
+def test_model_tags_parses_and_finds_names(language: str) -> None:
+    path = MODELS_DIR / language
+    if not (path / "config.cfg").is_file():
+        pytest.skip(f"no trained model at {path}")
+    nlp = adapt_tokenizer(spacy.load(path), Lexicon.load(language))  # as kilde.load uses it
+    doc = nlp(SENTENCES[language])
+    pos = {token.text: token.pos_ for token in doc}
+    assert pos["brua"] == "NOUN"
+    assert pos["sa"] in ("VERB", "AUX")
+    assert pos["2027"] == "NUM"
+    # The speaker is the subject of the reporting verb.
+    sa = next(token for token in doc if token.text == "sa")
+    subjects = [child for child in sa.children if child.dep_ in ("SUBJ", "nsubj")]
+    assert subjects and "Nordvik" in [t.text for t in subjects[0].subtree]
+    people = [ent.text for ent in doc.ents if ent.label_ == "PER"]
+    assert "Kari Nordvik" in people
+    assert any("Tromsø" in ent.text and ent.label_.startswith("GPE") for ent in doc.ents)
+
+
+def test_models_fit_the_size_budget() -> None:
+    files = [f for f in MODELS_DIR.rglob("*") if f.is_file()]
+    if not files:
+        pytest.skip("no trained models packaged")
+    assert sum(f.stat().st_size for f in files) <= 40 * 1024 * 1024
