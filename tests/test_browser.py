@@ -19,19 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from chromium import CHROMIUM, CHROMIUM_ARGS
 
 import kilde
 from kilde.report import collect_sources, provenance_chains
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOT_ENV = "KILDE_SCREENSHOT_DIR"
 
 pytestmark = pytest.mark.skipif(

@@ -15,20 +15,13 @@ import pytest
 pytest.importorskip("plotly")
 pytest.importorskip("duckdb")
 
+from chromium import CHROMIUM, CHROMIUM_ARGS
+
 from kilde.cli import main
 from kilde.corpus import RunOptions, run_corpus
 from kilde.corpus.report import build_report
 from kilde.corpus.sample import write_jsonl
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SECTIONS = (
     "Quotes per article",
     "Top sources",
