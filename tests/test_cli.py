@@ -533,3 +533,34 @@ def test_provenance_chains_branch_and_cycles() -> None:
     }
     assert provenance_chains(result) == [["article", "NTB", "Politiet"], ["article", "e3"]]
     assert provenance_chains({"provenance": []}) == []
+
+
+def test_eval_writes_errors_for_error_analysis(tmp_path: Path) -> None:
+    gold = {
+        "id": "egen-1",
+        "language": "nb",
+        "text": "Brua stenges\n\n– Vi har ikke noe valg, sier vegsjef Kari Lunde til Fjordavisa.",
+        "quotes": [
+            {
+                "type": "direct",
+                "content": "Vi har ikke noe valg",
+                "cue": "sier",
+                "speaker_mention": "vegsjef Kari Lunde",
+                "speaker": "Kari Lunde",
+                "speaker_kind": "person",
+                "addressee": "Fjordavisa",
+            }
+        ],
+        "hedges": [],
+        "boilerplate": [],
+    }
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "egen-1.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    errors = tmp_path / "errors.json"
+    result = CliRunner().invoke(app, ["eval", str(gold_dir), "--json", "--errors", str(errors)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output)
+    assert metrics["overall"]["attribution"]["f1"] == 1.0
+    assert "errors" not in metrics
+    assert json.loads(errors.read_text(encoding="utf-8")) == []

@@ -261,11 +261,23 @@ def report_command(
 def eval_command(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (annotation-guidelines.md).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+    errors: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors",
+            metavar="ERRORS.json",
+            help="Also write every missed, spurious and wrongly attributed quote, per article, here.",
+        ),
+    ] = None,
 ) -> None:
     """Score kilde against hand-annotated articles and print every metric, overall and by language."""
     from kilde.evaluate import evaluate_directory, render_metrics
 
-    metrics = evaluate_directory(gold_dir)
+    metrics = evaluate_directory(gold_dir, collect_errors=errors is not None)
+    if errors is not None:
+        errors.write_text(
+            json.dumps(metrics.pop("errors", []), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
     if as_json:
         typer.echo(json.dumps(metrics, ensure_ascii=False, indent=2))
     else:
