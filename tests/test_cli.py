@@ -564,3 +564,14 @@ def test_eval_writes_errors_for_error_analysis(tmp_path: Path) -> None:
     assert metrics["overall"]["attribution"]["f1"] == 1.0
     assert "errors" not in metrics
     assert json.loads(errors.read_text(encoding="utf-8")) == []
+
+
+def test_rules_only_leaves_out_the_model(tmp_path: Path) -> None:
+    article = tmp_path / "sak.txt"
+    article.write_text("– Vi åpner brua i morgen, sier vegsjef Kari Lunde.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["analyze", str(article), "--rules-only", "-f", "json", "-l", "nb"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["quotes"][0]["speaker"]["name"] == "Kari Lunde"
+    rules = kilde.load("nb", rules_only=True)
+    assert "parser" not in rules.pipe_names and "ner" not in rules.pipe_names
+    assert rules is not kilde.load("nb")

@@ -16,20 +16,27 @@ class KildeError(ValueError):
     """Input that kilde cannot analyse; the message is one line meant for the user."""
 
 
-def load(language: str = "nb") -> Language:
-    """The spaCy pipeline for ``nb`` (Bokmål) or ``nn`` (Nynorsk), with every kilde stage."""
+def load(language: str = "nb", rules_only: bool = False) -> Language:
+    """The spaCy pipeline for ``nb`` (Bokmål) or ``nn`` (Nynorsk), with every kilde stage.
+
+    The packaged trained model (tagger, parser, NER) is the base unless ``rules_only`` is set or
+    the model is not installed; the rule stages work on a blank tokenizer either way.
+    """
     from kilde.pipeline import load as load_pipeline
 
     try:
-        return load_pipeline(language)
+        return load_pipeline(language, rules_only)
     except ValueError as error:
         raise KildeError(str(error)) from None
 
 
-def analyze(text: str, language: str | None = None, doc_id: str | None = None) -> dict[str, Any]:
+def analyze(
+    text: str, language: str | None = None, doc_id: str | None = None, rules_only: bool = False
+) -> dict[str, Any]:
     """Analyse one article and return its ``kilde/1`` object.
 
-    ``language`` is ``nb``, ``nn``, or ``None``/``"auto"`` to detect it from the text.
+    ``language`` is ``nb``, ``nn``, or ``None``/``"auto"`` to detect it from the text;
+    ``rules_only`` analyses without the trained model (see :func:`load`).
     """
     from kilde.language import detect_language
     from kilde.output import doc_to_kilde
@@ -42,7 +49,7 @@ def analyze(text: str, language: str | None = None, doc_id: str | None = None) -
         raise KildeError(f"the text is {len(text):,} characters; kilde analyses at most {MAX_TEXT_CHARS:,}")
     if language in (None, "auto"):
         language = detect_language(text)
-    doc = load(language)(text)
+    doc = load(language, rules_only)(text)
     doc._.kilde_language = language
     return doc_to_kilde(doc, doc_id)
 

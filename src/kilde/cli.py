@@ -38,6 +38,14 @@ class LanguageChoice(StrEnum):
     auto = "auto"
 
 
+RulesOnly = Annotated[
+    bool,
+    typer.Option(
+        "--rules-only", help="Analyse without the trained model (tagger, parser, NER), with the rules alone."
+    ),
+]
+
+
 def _language(value: str | None) -> str | None:
     """The ``language`` argument for ``kilde.analyze``: None means detect."""
     return None if value in (None, "auto") else value
@@ -70,13 +78,16 @@ def analyze_command(
     language: Annotated[
         LanguageChoice, typer.Option("--language", "-l", help="nb (Bokmål), nn (Nynorsk) or auto.")
     ] = LanguageChoice.auto,
+    rules_only: RulesOnly = False,
 ) -> None:
     """Analyse one article and show who said what, to whom, according to whom."""
     from kilde.io import read_document
 
     with _user_errors():
         document = read_document(path)
-        result = kilde.analyze(document.text, language=_language(language.value), doc_id=document.id)
+        result = kilde.analyze(
+            document.text, language=_language(language.value), doc_id=document.id, rules_only=rules_only
+        )
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -269,11 +280,16 @@ def eval_command(
             help="Also write every missed, spurious and wrongly attributed quote, per article, here.",
         ),
     ] = None,
+    rules_only: RulesOnly = False,
 ) -> None:
     """Score kilde against hand-annotated articles and print every metric, overall and by language."""
+    from functools import partial
+
     from kilde.evaluate import evaluate_directory, render_metrics
 
-    metrics = evaluate_directory(gold_dir, collect_errors=errors is not None)
+    analyze = partial(kilde.analyze, rules_only=rules_only)
+    with _user_errors():
+        metrics = evaluate_directory(gold_dir, analyze=analyze, collect_errors=errors is not None)
     if errors is not None:
         errors.write_text(
             json.dumps(metrics.pop("errors", []), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

@@ -56,6 +56,9 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
 
 
 @cache
-def load(language: str = "nb") -> Language:
-    """The shared pipeline for ``language`` (``nb`` or ``nn``), built once per process."""
-    return build_pipeline(language)
+def load(language: str = "nb", rules_only: bool = False) -> Language:
+    """The shared pipeline for ``language`` (``nb`` or ``nn``), built once per process.
+
+    ``rules_only`` leaves out the trained model (tagger, parser, NER) even where it is installed.
+    """
+    return build_pipeline(language, use_model=not rules_only)
