@@ -175,6 +175,17 @@ def test_language_data_parses() -> None:
         assert "møte" in data.not_participles
 
 
+def test_skal_word_lists_load_for_both_languages() -> None:
+    # The word lists of reportative "skal" live in lang/common/*.txt; a missing file would load as empty.
+    for language in ("nb", "nn"):
+        lexicon = Lexicon.load(language)
+        assert {"være", "vere"} <= lexicon.vaere_forms
+        assert "tidligere" in lexicon.predicate_adverbs and "tidlegare" in lexicon.predicate_adverbs
+        assert "het" in lexicon.noun_endings and "satt" in lexicon.strong_tt_participles
+        assert any("ifølgje" in pattern for pattern in lexicon.past_or_source)
+        assert "seier" in lexicon.fallback_speech_verbs
+
+
 def test_bad_entry_is_reported() -> None:
     with pytest.raises(ValueError):
         HedgeData.parse(["tvil: kanskje"])

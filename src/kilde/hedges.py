@@ -10,7 +10,9 @@ Two kinds of marker are found:
   dypt såret``), ``skal ifølge X være``, and ``skal`` + a few state verbs
   (``skal befinne seg``). ``skal`` is far more often future or obligation
   (``skal ha møte i morgen``, ``skal være ferdig i 2030``, ``skal bli``), so the
-  construction must show a completed event or a hearsay word.
+  construction must show a completed event or a hearsay word. The words this
+  takes (auxiliaries, adverbs, participles, clause stops, …) are language data
+  too, in ``lang/common/*.txt`` (see the fields of ``kilde.lexicon.Lexicon``).
 
 Markers inside direct quotes are the speaker's, not the journalist's, and are
 left out: the direct quotes of ``doc._.quotes`` where the quotes stage ran, and
@@ -42,84 +44,10 @@ PHRASE_KINDS = (REPORTATIVE, EPISTEMIC)
 SKAL_VERB = "skal-verb"
 NOT_PARTICIPLE = "not-participle"
 
-
-def _words(text: str) -> frozenset[str]:
-    """A word set written as one space-separated string (keeps long lists readable)."""
-    return frozenset(text.split())
-
-
-SKAL = _words("skal")
-HA = _words("ha")
-PERFECT_AUXILIARIES = _words("blitt vorte vore vært")
-# "påstått" hedges a claim ("en påstått avtale") except as the verb after an
-# auxiliary ("hun har påstått at …"), where it is a reporting cue.
-PARTICIPLE_HEDGES = _words("påstått")
-PERFECT_BEFORE = _words("har hadde ha blitt vorte er var ble vart blei")
-DETERMINERS = _words("en et ei ein eit den det de dei sin sitt sine hans hennes deira deres")
-VAERE = _words("være vere vera")
-# Hearsay words that turn "skal … være/ha" reportative whatever follows
-# ("skal ifølge Alte være medlemmer"); angivelig and visstnok are hedges themselves.
-HEARSAY_WORDS = _words("ifølge ifølgje angivelig angiveleg visstnok")
-ACCORDING_WORDS = _words("ifølge ifølgje")
-# Words that may stand between "skal" and "ha"/"være" and still form one marker ("skal ikke ha").
-MARKER_ADVERBS = _words("ikke ikkje også òg angivelig angiveleg visstnok heller")
-# Adverbs between "ha"/"være" and the participle: "skal ha blitt", "skal være dypt såret".
-PREDICATE_ADVERBS = _words(
-    "ikke ikkje også òg bare berre nettopp tidlegare tidligere allerede alt selv sjølv først "
-    "dypt djupt hardt alvorlig alvorleg lettere lettare kraftig sterkt svært veldig delvis "
-    "fortsatt framleis fremdeles angivelig angiveleg visstnok"
-)
-# Participles that no ending rule catches, Bokmål and Nynorsk.
-IRREGULAR_PARTICIPLES = _words(
-    "blitt vorte vore vært sagt gjort fått gått sett tatt gitt hatt kommet kome komme funnet funne "
-    "teke gjeve skrevet skrive drept skote skutt stjålet stole truffet treft forsvunnet forsvunne "
-    "sloppet sleppe brutt broten brote bitt bite dødd død døydd"
-)
-# Strong verbs whose participles end in -tt, also in compounds ("oversatt", "forlatt").
-STRONG_TT = tuple(_words("satt latt gitt tatt sett fått gått hatt blitt bitt slått stått"))
-# Nouns ending like a participle ("sikkerhet", "respekt", "argument", "rapport")
-# do not follow "skal ha" as hearsay.
-NOUN_ENDINGS = ("het", "heit", "skap", "ing", "ekt", "ment", "itet", "ort")
-# "skal være" + participle is as often a rule ("skal være merket", "skal være
-# preget av") as hearsay ("skal være skadet"). It counts as hearsay only with
-# one of these adverbs before the participle ("skal være hardt skadet", "skal
-# være blitt"), or with a past time or a source in the sentence.
-HEARSAY_PREDICATE_ADVERBS = _words(
-    "dypt djupt hardt alvorlig alvorleg lettere lettare kraftig sterkt svært veldig delvis "
-    "angivelig angiveleg visstnok blitt vorte"
-)
-_PAST_OR_SOURCE = re.compile(
-    r"\b(i (går|gar|natt|fjor|helga|helgen)|natt til|forrige|førre|tidligere|tidlegare|"
-    r"(i|fra|frå|mellom) (1[89]|20)\d\d|(mandag|måndag|tirsdag|tysdag|onsdag|torsdag|fredag|lørdag|laurdag|"
-    r"søndag|sundag)(s?kveld|kvelden|morgen|morgonen|natt|natta)?|ifølge|ifølgje)\b",
-    re.IGNORECASE,
-)
-# After these, "skal" is in a clause of purpose or demand ("enige om at X skal være …").
-DEONTIC_INTRO = _words("om for slik sørge sikre krav kravet vedtak vedtaket vedtatt vedteke mål målet")
-# Conjunctions of condition and time: "dersom X skal ha …" is a condition, not hearsay.
-CONDITIONAL = _words("dersom hvis viss om når før inntil")
-MODALS = _words("må kan vil bør skal")
-# Tokens that end the search for "ha"/"være" after "skal": another clause begins.
-# "skal bli", "skal få": future or permission, never hearsay.
-CLAUSE_STOPS = _words(
-    "og men eller at å som når da fordi hvis dersom viss om vil kan må bør skulle ville kunne "
-    "har hadde er var blir ble vart blei bli få måtte"
-)
-# Short words that end in -t or -d without being participles.
-NOT_PARTICIPLE_FORMS = _words("med ved mot ut opp ned at det et eit godt mat rett nytt")
-RELATIVE_OPENERS = _words("som der hvor kor da når")
 # Tokens scanned after "skal" at the top level of the clause (subject, adverbs).
 MAX_SKAL_GAP = 7
 MAX_SKAL_WINDOW = 40
 
-# Tags that close a dash-opened quote when the language data has no speech verbs.
-FALLBACK_SPEECH_VERBS = _words(
-    "sier sa seier forteller fortalte fortel forklarer forklarte forklarar skriver skrev skriv "
-    "opplyser opplyste legger la legg spør spurte svarer svarte svarar mener meinte meiner "
-    "understreker understreka påpeker påpeika konstaterer konstaterte hevder hevdet hevdar "
-    "uttaler uttalte melder meldte meldar advarer åtvarar innrømmer innrømte vedgår erkjenner "
-    "bekrefter bekreftet stadfester stadfesta"
-)
 _DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]*(?=\S)")
 _COLON_DASH = re.compile(r":[ \t]+[–—-][ \t]+(?=\S)")
 _INLINE_DASH = re.compile(r"(?<=[.!?])[ \t]+[–—][ \t]+(?=\S)")
@@ -182,12 +110,17 @@ class HedgeDetector:
         self.name = name
         self.lexicon = lexicon
         self.data = HedgeData.parse(lexicon.hedges)
+        self.auxiliaries = lexicon.ha_forms | lexicon.vaere_forms
+        # "skal ikke ha", "skal angivelig": the words that end a multiword marker.
+        self.marker_ends = self.auxiliaries | (lexicon.hearsay_words - lexicon.according_words)
+        self.not_participle_forms = self.data.not_participles | lexicon.not_participle_forms
+        self.past_or_source = _any_of(lexicon.past_or_source)
         self.matcher = Matcher(vocab)
         for kind in PHRASE_KINDS:
             patterns = [list(p) for k, p in self.data.phrases if k == kind]
             if patterns:
                 self.matcher.add(kind, patterns, greedy="LONGEST")
-        verbs = (lexicon.speech_verbs | lexicon.direct_only_verbs | FALLBACK_SPEECH_VERBS) - {""}
+        verbs = (lexicon.speech_verbs | lexicon.direct_only_verbs | lexicon.fallback_speech_verbs) - {""}
         alternatives = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
         # ", sier han." / "? spør hun" after a dash-opened quote.
         self.tag = re.compile(rf"[,!?…][»”\"]?[ \t]+(?:{alternatives})\b", re.IGNORECASE)
@@ -201,7 +134,7 @@ class HedgeDetector:
         hedges = [
             span
             for span in filter_spans(candidates)
-            if not excluded.overlaps(span.start_char, span.end_char) and not _is_verb_reading(span)
+            if not excluded.overlaps(span.start_char, span.end_char) and not self._is_verb_reading(span)
         ]
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
@@ -215,10 +148,10 @@ class HedgeDetector:
     def _skal_markers(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []
         for token in doc:
-            if token.lower_ not in SKAL:
+            if token.lower_ not in self.lexicon.skal_forms:
                 continue
             sent_start, sent_end = sentences[token.i]
-            if _in_deontic_clause(doc, token.i, sent_start) or _is_question(doc, sent_start, sent_end):
+            if self._in_deontic_clause(doc, token.i, sent_start) or _is_question(doc, sent_start, sent_end):
                 continue
             span = self._reportative_skal(doc, token.i, sent_end)
             if span is not None:
@@ -233,6 +166,7 @@ class HedgeDetector:
         off by commas ("skal lederen, som …, ha blitt"), but stopping where a new
         clause begins.
         """
+        lexicon = self.lexicon
         hearsay = False
         in_relative = False
         gap = 0
@@ -245,24 +179,24 @@ class HedgeDetector:
                 in_relative = token.text != ","
                 j += 1
                 continue
-            if token.text == "," and j + 1 < end and doc[j + 1].lower_ in RELATIVE_OPENERS:
+            if token.text == "," and j + 1 < end and doc[j + 1].lower_ in lexicon.relative_openers:
                 in_relative = True
                 j += 1
                 continue
             if token.is_punct or token.is_space:
                 return None
-            if lower in HEARSAY_WORDS:
-                if lower not in ACCORDING_WORDS:
+            if lower in lexicon.hearsay_words:
+                if lower not in lexicon.according_words:
                     return self._marker(doc, i, j)
                 hearsay = True
-            elif lower in HA and doc[j - 1].lower_ != "å":
+            elif lower in lexicon.ha_forms and doc[j - 1].lower_ != "å":
                 return self._marker(doc, i, j) if self._participle_after(doc, j + 1, end, hearsay) else None
-            elif lower in VAERE and doc[j - 1].lower_ != "å":
-                hearsay = hearsay or bool(_PAST_OR_SOURCE.search(doc[i:sent_end].text))
+            elif lower in lexicon.vaere_forms and doc[j - 1].lower_ != "å":
+                hearsay = hearsay or self._past_or_source(doc[i:sent_end].text)
                 return self._marker(doc, i, j) if self._predicate_after(doc, j + 1, end, hearsay) else None
             elif lower in self.data.skal_verbs:
                 return self._marker(doc, i, j) if gap <= 3 else None
-            elif lower in CLAUSE_STOPS:
+            elif lower in lexicon.clause_stops:
                 return None
             gap += 1
             if gap > MAX_SKAL_GAP:
@@ -272,7 +206,7 @@ class HedgeDetector:
 
     def _participle_after(self, doc: Doc, k: int, end: int, hearsay: bool) -> bool:
         """Whether a past participle follows ``skal … ha`` at ``k`` ("ha blitt", "ha ikke forklart")."""
-        k = _skip(doc, k, end, PREDICATE_ADVERBS)
+        k = _skip(doc, k, end, self.lexicon.predicate_adverbs)
         if k >= end:
             return False
         word = doc[k]
@@ -281,17 +215,17 @@ class HedgeDetector:
         return hearsay or self._looks_participle(word)
 
     def _predicate_after(self, doc: Doc, k: int, end: int, hearsay: bool) -> bool:
-        """Whether ``skal … være`` goes on as hearsay at ``k`` (see ``HEARSAY_PREDICATE_ADVERBS``).
+        """Whether ``skal … være`` goes on as hearsay at ``k`` (see ``hearsay_predicate_adverbs.txt``).
 
         With ``hearsay`` (ifølge, a past time) any predicate counts ("skal
         ifølge X være medlemmer"), otherwise a participle after a telling adverb.
         """
-        after = _skip(doc, k, end, PREDICATE_ADVERBS)
+        after = _skip(doc, k, end, self.lexicon.predicate_adverbs)
         if after >= end or doc[after].lower_ in self.data.not_participles:
             return False
         if hearsay:
             return True
-        telling = any(doc[m].lower_ in HEARSAY_PREDICATE_ADVERBS for m in range(k, after))
+        telling = any(doc[m].lower_ in self.lexicon.hearsay_predicate_adverbs for m in range(k, after))
         return telling and self._looks_participle(doc[after])
 
     def _looks_participle(self, token: Token) -> bool:
@@ -302,31 +236,76 @@ class HedgeDetector:
             return False
         if pos in ("VERB", "AUX"):
             return word not in self.data.not_participles
-        if word in IRREGULAR_PARTICIPLES:
+        if word in self.lexicon.irregular_participles:
             return True
-        if not word.isalpha() or len(word) < 4 or word in self.data.not_participles | NOT_PARTICIPLE_FORMS:
+        if not word.isalpha() or len(word) < 4 or word in self.not_participle_forms:
             return False
-        if word.endswith(NOUN_ENDINGS):
+        if word.endswith(self.lexicon.noun_endings):
             return False
-        if word.endswith("tt") and len(word) > 5 and not word.endswith(STRONG_TT):
+        if word.endswith("tt") and len(word) > 5 and not word.endswith(self.lexicon.strong_tt_participles):
             # Long words in -tt are nouns ("profitt", "budsjett") unless built on a strong verb.
             return False
         # -et/-t/-d/-dd/-tt in both standards; -a is the Nynorsk weak participle (kasta).
         return word.endswith(("t", "d")) or (len(word) >= 5 and word.endswith("a"))
 
-    @staticmethod
-    def _marker(doc: Doc, i: int, j: int) -> Span:
+    def _marker(self, doc: Doc, i: int, j: int) -> Span:
         """``skal`` with its auxiliary where they stand together ("skal ha blitt", "skal ikke ha")."""
-        if all(doc[k].lower_ in MARKER_ADVERBS for k in range(i + 1, j)) and (
-            doc[j].lower_ in HA | VAERE | (HEARSAY_WORDS - ACCORDING_WORDS)
+        if all(doc[k].lower_ in self.lexicon.marker_adverbs for k in range(i + 1, j)) and (
+            doc[j].lower_ in self.marker_ends
         ):
             end = j + 1
             # "skal angivelig ha", "skal ha blitt", "skal være blitt": take the auxiliaries along.
-            for following in (HA | VAERE, PERFECT_AUXILIARIES):
+            for following in (self.auxiliaries, self.lexicon.perfect_auxiliaries):
                 if end < len(doc) and doc[end].lower_ in following and doc[end - 1].lower_ not in following:
                     end += 1
             return Span(doc, i, end, label=REPORTATIVE)
         return Span(doc, i, i + 1, label=REPORTATIVE)
+
+    def _in_deontic_clause(self, doc: Doc, i: int, sent_start: int) -> bool:
+        """Whether the ``skal`` at ``i`` states an obligation, a goal or a condition.
+
+        That is so in "om at" / "for at" / "slik at" clauses ("enige om at 20
+        prosent skal være fornybar"), in conditions ("dersom investeringene skal ha
+        effekt") and after a coordinated modal ("må og skal ha ansvaret").
+        """
+        lexicon = self.lexicon
+        if (
+            i - 2 >= sent_start
+            and doc[i - 1].lower_ in lexicon.coordinators
+            and doc[i - 2].lower_ in lexicon.modals
+        ):
+            return True
+        for k in range(i - 1, sent_start - 1, -1):
+            token = doc[k]
+            if token.text in (",", ";", ":") or token.lower_ in lexicon.skal_forms:
+                return False
+            if token.lower_ in lexicon.conditionals:
+                return True
+            if token.lower_ == "at":
+                return k > sent_start and doc[k - 1].lower_ in lexicon.deontic_intro
+        return False
+
+    def _is_verb_reading(self, span: Span) -> bool:
+        """Whether a participle hedge is the reporting verb itself ("har hele tiden påstått at …").
+
+        An article before it makes it an adjective ("et påstått lån"); an
+        auxiliary a few words before, with no punctuation between, a verb.
+        """
+        if len(span) != 1 or span[0].lower_ not in self.lexicon.participle_hedges or span.start == 0:
+            return False
+        doc = span.doc
+        if doc[span.start - 1].lower_ in self.lexicon.determiners:
+            return False
+        for k in range(span.start - 1, max(span.start - 4, -1), -1):
+            if doc[k].is_punct or doc[k].is_space:
+                return False
+            if doc[k].lower_ in self.lexicon.perfect_before:
+                return True
+        return False
+
+    def _past_or_source(self, text: str) -> bool:
+        """Whether ``text`` names a past time or a source (``lang/common/past_or_source.txt``)."""
+        return self.past_or_source is not None and self.past_or_source.search(text) is not None
 
     # -- what is not the journalist's voice -----------------------------------
 
@@ -377,6 +356,13 @@ def _doc_quotes(doc: Doc) -> list[Quote]:
     return doc._.quotes or []
 
 
+def _any_of(patterns: Sequence[str]) -> re.Pattern[str] | None:
+    """One case-insensitive regex matching any of ``patterns`` as whole words; None for no patterns."""
+    if not patterns:
+        return None
+    return re.compile(rf"\b({'|'.join(patterns)})\b", re.IGNORECASE)
+
+
 def _skip(doc: Doc, k: int, end: int, words: frozenset[str], limit: int = 3) -> int:
     """The index after up to ``limit`` tokens from ``words`` at ``k``."""
     skipped = 0
@@ -384,45 +370,6 @@ def _skip(doc: Doc, k: int, end: int, words: frozenset[str], limit: int = 3) -> 
         k += 1
         skipped += 1
     return k
-
-
-def _in_deontic_clause(doc: Doc, i: int, sent_start: int) -> bool:
-    """Whether the ``skal`` at ``i`` states an obligation, a goal or a condition.
-
-    That is so in "om at" / "for at" / "slik at" clauses ("enige om at 20
-    prosent skal være fornybar"), in conditions ("dersom investeringene skal ha
-    effekt") and after a coordinated modal ("må og skal ha ansvaret").
-    """
-    if i - 2 >= sent_start and doc[i - 1].lower_ in ("og", "eller") and doc[i - 2].lower_ in MODALS:
-        return True
-    for k in range(i - 1, sent_start - 1, -1):
-        token = doc[k]
-        if token.text in (",", ";", ":") or token.lower_ in SKAL:
-            return False
-        if token.lower_ in CONDITIONAL:
-            return True
-        if token.lower_ == "at":
-            return k > sent_start and doc[k - 1].lower_ in DEONTIC_INTRO
-    return False
-
-
-def _is_verb_reading(span: Span) -> bool:
-    """Whether a participle hedge is the reporting verb itself ("har hele tiden påstått at …").
-
-    An article before it makes it an adjective ("et påstått lån"); an
-    auxiliary a few words before, with no punctuation between, a verb.
-    """
-    if len(span) != 1 or span[0].lower_ not in PARTICIPLE_HEDGES or span.start == 0:
-        return False
-    doc = span.doc
-    if doc[span.start - 1].lower_ in DETERMINERS:
-        return False
-    for k in range(span.start - 1, max(span.start - 4, -1), -1):
-        if doc[k].is_punct or doc[k].is_space:
-            return False
-        if doc[k].lower_ in PERFECT_BEFORE:
-            return True
-    return False
 
 
 def _is_question(doc: Doc, sent_start: int, sent_end: int) -> bool:

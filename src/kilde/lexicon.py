@@ -87,6 +87,55 @@ class Lexicon:
     """Abbreviations to add as tokenizer exceptions, case as written (``t.d.``, ``St.meld.``)."""
     function_words: dict[str, frozenset[str]]
     """Word -> its classes (``finite``, ``opener``, ``clause``, ``adverb``, …) for phrase boundaries."""
+    # Word lists of the hedge stage (kilde.hedges), most for reportative "skal"; see each file.
+    skal_forms: frozenset[str]
+    """The modal whose reportative reading is looked for (``skal``)."""
+    ha_forms: frozenset[str]
+    """``ha`` after reportative ``skal`` (``skal ha blitt``)."""
+    vaere_forms: frozenset[str]
+    """``være`` after reportative ``skal`` (``være``, ``vere``)."""
+    perfect_auxiliaries: frozenset[str]
+    """Auxiliary participles taken into the marker (``blitt``, ``vorte``)."""
+    participle_hedges: frozenset[str]
+    """Participles that hedge unless they are the verb after an auxiliary (``påstått``)."""
+    perfect_before: frozenset[str]
+    """Auxiliaries that make a participle hedge the reporting verb (``har``, ``vart``)."""
+    determiners: frozenset[str]
+    """Articles and possessives that make a participle hedge an adjective (``et``, ``eit``)."""
+    hearsay_words: frozenset[str]
+    """Words that make ``skal … ha/være`` hearsay whatever follows (``ifølge``, ``visstnok``)."""
+    according_words: frozenset[str]
+    """The hearsay words that name a source rather than hedge (``ifølge``, ``ifølgje``)."""
+    marker_adverbs: frozenset[str]
+    """Words between ``skal`` and ``ha``/``være`` inside one marker (``ikke``, ``ikkje``)."""
+    predicate_adverbs: frozenset[str]
+    """Adverbs between ``ha``/``være`` and the participle (``dypt``, ``allerede``)."""
+    irregular_participles: frozenset[str]
+    """Participles that no ending rule catches (``sagt``, ``teke``)."""
+    strong_tt_participles: tuple[str, ...]
+    """Strong participles in -tt, also ending compounds (``satt``, ``latt``)."""
+    noun_endings: tuple[str, ...]
+    """Noun endings that look like a participle's (``het``, ``ment``)."""
+    hearsay_predicate_adverbs: frozenset[str]
+    """Words that make ``skal være`` + participle hearsay (``hardt``, ``alvorleg``)."""
+    past_or_source: tuple[str, ...]
+    """Regular expressions for a past time or a source (``i (går|gar)``, ``ifølge``)."""
+    deontic_intro: frozenset[str]
+    """Words before ``at`` that make a following ``skal`` a purpose or demand (``om``, ``krav``)."""
+    conditionals: frozenset[str]
+    """Conjunctions of condition and time (``dersom``, ``viss``)."""
+    modals: frozenset[str]
+    """Modals that, coordinated with ``skal``, make it an obligation (``må``, ``bør``)."""
+    coordinators: frozenset[str]
+    """Conjunctions between such a modal and ``skal`` (``og``, ``eller``)."""
+    clause_stops: frozenset[str]
+    """Tokens after ``skal`` that begin another clause (``og``, ``vart``)."""
+    not_participle_forms: frozenset[str]
+    """Short words in -t or -d that are no participles (``med``, ``godt``)."""
+    relative_openers: frozenset[str]
+    """Words that open a relative clause set off by commas (``som``, ``kor``)."""
+    fallback_speech_verbs: frozenset[str]
+    """Tags that close a dash-opened quote when ``speech_verbs`` is empty (``sier``, ``seier``)."""
 
     def words_of_class(self, word_class: str) -> frozenset[str]:
         return frozenset(w for w, classes in self.function_words.items() if word_class in classes)
@@ -104,6 +153,9 @@ def _load(language: str) -> Lexicon:
     def words(name: str) -> frozenset[str]:
         return frozenset(e.lower() for e in _read_entries(language, name))
 
+    def ordered(name: str) -> tuple[str, ...]:
+        return tuple(e.lower() for e in _read_entries(language, name))
+
     return Lexicon(
         language=language,
         speech_verbs=words("speech_verbs"),
@@ -115,7 +167,7 @@ def _load(language: str) -> Lexicon:
         document_nouns=words("document_nouns"),
         organization_nouns=words("organization_nouns"),
         anonymous=words("anonymous"),
-        hedges=tuple(e.lower() for e in _read_entries(language, "hedges")),
+        hedges=ordered("hedges"),
         boilerplate_patterns=_read_entries(language, "boilerplate"),
         gendered_nouns=_pairs(_read_entries(language, "gendered_nouns")),
         first_names=_pairs(_read_entries(language, "first_names")),
@@ -123,4 +175,28 @@ def _load(language: str) -> Lexicon:
         not_abbreviations=frozenset(_read_entries(language, "not_abbreviations")),
         abbreviations=_read_entries(language, "abbreviations"),
         function_words=_classes(_read_entries(language, "function_words")),
+        skal_forms=words("skal_forms"),
+        ha_forms=words("ha_forms"),
+        vaere_forms=words("vaere_forms"),
+        perfect_auxiliaries=words("perfect_auxiliaries"),
+        participle_hedges=words("participle_hedges"),
+        perfect_before=words("perfect_before"),
+        determiners=words("determiners"),
+        hearsay_words=words("hearsay_words"),
+        according_words=words("according_words"),
+        marker_adverbs=words("marker_adverbs"),
+        predicate_adverbs=words("predicate_adverbs"),
+        irregular_participles=words("irregular_participles"),
+        strong_tt_participles=ordered("strong_tt_participles"),
+        noun_endings=ordered("noun_endings"),
+        hearsay_predicate_adverbs=words("hearsay_predicate_adverbs"),
+        past_or_source=_read_entries(language, "past_or_source"),
+        deontic_intro=words("deontic_intro"),
+        conditionals=words("conditionals"),
+        modals=words("modals"),
+        coordinators=words("coordinators"),
+        clause_stops=words("clause_stops"),
+        not_participle_forms=words("not_participle_forms"),
+        relative_openers=words("relative_openers"),
+        fallback_speech_verbs=words("fallback_speech_verbs"),
     )
