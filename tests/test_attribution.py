@@ -377,3 +377,43 @@ def test_coordinated_verb_after_a_name_and_a_past_tense_verb(nb: Language) -> No
     quote = only(analyse(nb, "Lie ringte ordføreren og sa at brua må stenges."))
     assert content(quote) == "brua må stenges"
     assert text_of(quote.speaker) == "Lie"
+
+
+# ------------------------------------------------------ infinitive reports
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue", "expected"),
+    [
+        (
+            "Fylkeslegen oppfordret kommunen til å stenge badeplassen i helgen.",
+            "Fylkeslegen",
+            "oppfordret",
+            "stenge badeplassen i helgen",
+        ),
+        ("Rådmannen ba om å få utsatt fristen til mars.", "Rådmannen", "ba om", "få utsatt fristen til mars"),
+        ("I fjor truet rektor Eva Dahl med å stenge kantina.", "rektor Eva Dahl", "truet", "stenge kantina"),
+        ("Styret har lovet å legge fram tallene før jul.", "Styret", "lovet", "legge fram tallene før jul"),
+    ],
+)
+def test_directive_cue_reports_its_infinitive(
+    nb: Language, text: str, speaker: str, cue: str, expected: str
+) -> None:
+    quote = only(analyse(nb, text))
+    assert quote.type == "indirect"
+    assert (text_of(quote.speaker), text_of(quote.cue), content(quote)) == (speaker, cue, expected)
+
+
+def test_nynorsk_directive_cue_reports_its_infinitive(nn: Language) -> None:
+    quote = only(analyse(nn, "Ordføraren oppmoda bebuarane til å spara på straumen i vinter."))
+    assert (text_of(quote.speaker), content(quote)) == ("Ordføraren", "spara på straumen i vinter")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Statsråden ble oppfordret til å trekke seg.",  # passive: the subject was asked, not asking
+        "Forbundet har aldri bedt om å få flere medlemmer.",  # negated: nothing was asked
+        "Han lovet seg selv at sommeren skulle bli rolig.",  # no infinitive, no clause that reports
+    ],
+)
+def test_no_infinitive_report(nb: Language, text: str) -> None:
+    assert [q for q in analyse(nb, text) if q.cue is not None and q.cue.text != "sier"] == []

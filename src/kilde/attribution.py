@@ -58,6 +58,11 @@ INVERTED_AUXILIARY = re.compile(
     r"\b(?:har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart)\s+"
     r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3}|[a-zæøå-]+(?:en|et|a|ne))\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
 )
+# The object and preposition between a directive cue and its infinitive: "ba retten om å …".
+INFINITIVE_PREPOSITIONS = ("til", "om", "med", "for", "mot", "på")
+INFINITIVE_REPORT = re.compile(
+    rf"(?:\s+[^\s,.;:!?«»\"]+){{0,6}}?\s+(?:(?:{'|'.join(INFINITIVE_PREPOSITIONS)})\s+)?(?P<marker>å)\s+(?=\w)"
+)
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 # Image captions: "Foto: …" credits or an upper-case label ("STENGT: …", "I retten: …").
 CAPTION = re.compile(r"\b(?:Foto|Illustrasjon|Arkivfoto)\s*[:/]|^\s*[A-ZÆØÅ][\wæøå ]{0,25}:\s")
@@ -97,6 +102,8 @@ class AttributionFinder:
     role_words: frozenset[str] = field(init=False)
     nonsubjects: frozenset[str] = field(init=False)
     subordinators: frozenset[str] = field(init=False)
+    passive_auxiliaries: frozenset[str] = field(init=False)
+    negations: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.finite = self.lexicon.words_of_class("finite")
@@ -105,6 +112,8 @@ class AttributionFinder:
         self.adverbs = self.lexicon.words_of_class("adverb")
         self.nonsubjects = self.lexicon.words_of_class("nonsubject")
         self.subordinators = self.lexicon.words_of_class("subordinator")
+        self.passive_auxiliaries = self.lexicon.words_of_class("passive")
+        self.negations = self.lexicon.words_of_class("negation")
         lex = self.lexicon
         self.role_words = (
             lex.titles
@@ -375,6 +384,8 @@ class AttributionFinder:
                 return None
             after_subject = subject[1]
         complement = self._complement(text, after_subject, end, require_at=subject[0] > cue.start_char)
+        if complement is None and self._takes_infinitive(text, cue):
+            complement = self._infinitive(text, after_subject, end)
         if complement is None:
             return None
         bare = not re.search(r"\b(?:at|om)\s+$", text[max(complement - 4, 0) : complement])
@@ -479,9 +490,15 @@ class AttributionFinder:
         last_end = start
         count = 0
         previous_capitalised = False
+        previous = ("", start)  # the last word taken and where the phrase ended before it
         for match in re.finditer(r"[^\s,.;:!?()«»\"“”]+|[,.;:!?()«»\"“”]", text[start:end]):
             token = match.group()
             lower = token.lower()
+            if lower == "å":
+                # "truet rektor med å stenge …": the phrase ends before the infinitive's preposition.
+                if previous[0] in INFINITIVE_PREPOSITIONS:
+                    last_end = previous[1]
+                break
             if (
                 token in ',.;:!?«»"“”'
                 or lower in self.finite
@@ -502,6 +519,7 @@ class AttributionFinder:
             count += 1
             if count > MAX_MENTION_WORDS:
                 return None
+            previous = (lower, last_end)
             last_end = start + match.end()
         if last_end == start:
             return None
@@ -539,6 +557,27 @@ class AttributionFinder:
         if self._reads_as_clause(stripped):
             return end - len(stripped)
         return None
+
+    def _takes_infinitive(self, text: str, cue: Span) -> bool:
+        """An active, affirmative directive or commissive cue (``oppfordret``, ``lovte``), whose
+        report may be an infinitive. In the passive (``ble oppfordret``) the subject is the
+        addressee, and a negated one (``har aldri bedt om å``) reports nothing that was said."""
+        if cue.text.lower() not in self.lexicon.infinitive_cues:
+            return False
+        before = text[max(cue.start_char - 24, 0) : cue.start_char].lower().split()[-2:]
+        return not (before and before[-1] in self.passive_auxiliaries) and not any(
+            word in self.negations for word in before
+        )
+
+    def _infinitive(self, text: str, position: int, end: int) -> int | None:
+        """Start of an infinitive report after the cue and its object: ``oppfordret kommunen til å
+        stenge bassenget`` -> ``stenge bassenget``; the object may not hold a verb or a clause."""
+        match = INFINITIVE_REPORT.match(text, position, end)
+        if match is None:
+            return None
+        if any(w.lower() in self.finite for w in text[position : match.start("marker")].split()):
+            return None
+        return match.end()
 
     def _reads_as_clause(self, phrase: str) -> bool:
         """Whether a bare complement ("mener vedtaket ikke kommer …") is a clause, not an object."""

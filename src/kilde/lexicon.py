@@ -55,6 +55,9 @@ class Lexicon:
     language: str
     speech_verbs: frozenset[str]
     """Verbs and multiword cues that frame direct or indirect speech (``sier``, ``legger til``)."""
+    infinitive_cues: frozenset[str]
+    """Directive and commissive cues whose report can be an infinitive (``oppfordret … til å``);
+    they are in ``speech_verbs`` too."""
     direct_only_verbs: frozenset[str]
     """Manner-of-speaking verbs that tag direct quotes only (``flirer``, ``sukker``)."""
     according_to: frozenset[str]
@@ -158,7 +161,8 @@ def _load(language: str) -> Lexicon:
 
     return Lexicon(
         language=language,
-        speech_verbs=words("speech_verbs"),
+        speech_verbs=words("speech_verbs") | words("infinitive_cues"),
+        infinitive_cues=words("infinitive_cues"),
         direct_only_verbs=words("direct_only_verbs"),
         according_to=words("according_to"),
         pronouns=_pairs(_read_entries(language, "pronouns")),
