@@ -40,3 +40,33 @@ def test_models_fit_the_size_budget() -> None:
     if not files:
         pytest.skip("no trained models packaged")
     assert sum(f.stat().st_size for f in files) <= 40 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "speaker", "expected"),
+    [
+        # The parse finds the inverted subject after a fronted adverbial, and the clause after it.
+        (
+            "nb",
+            "I boka hevder sønnen til den kjente maleren Olsen at faren ble glemt for tidlig.",
+            "sønnen til den kjente maleren Olsen",
+            "faren ble glemt for tidlig",
+        ),
+        # A bare complement clause without "at": the clausal object of the cue verb.
+        ("nb", "Skolesjef Eva Lid mener skolen egner seg godt som barneskole.", "Skolesjef Eva Lid", None),
+        ("nn", "Skulesjef Eva Lid meiner skulen høver godt som barneskule.", "Skulesjef Eva Lid", None),
+    ],
+)
+def test_attribution_reads_the_parse(language: str, text: str, speaker: str, expected: str | None) -> None:
+    if not (MODELS_DIR / language / "config.cfg").is_file():
+        pytest.skip(f"no trained model for {language}")
+    import kilde
+
+    doc = kilde.load(language)(text)
+    (quote,) = doc._.quotes
+    assert quote.type == "indirect" and quote.speaker is not None
+    assert quote.speaker.text == speaker
+    if expected is not None:
+        assert quote.content[0].text == expected
+    else:
+        assert quote.content[0].text.split()[0] in ("skolen", "skulen")

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
@@ -377,13 +377,14 @@ class AttributionFinder:
             subject = trim(text, impersonal.start("source"), impersonal.end("source"))
         else:
             subject = self._subject_before(doc, start, cue, quotes, sentence_start)
-        after_subject = cue.end_char
         if subject is None:
             subject = self._subject_after(text, cue, end)
             if subject is None:
                 return None
-            after_subject = subject[1]
-        complement = self._complement(text, after_subject, end, require_at=subject[0] > cue.start_char)
+        # The parse may find an inverted subject ("I boka hevder X at …"): the complement follows it.
+        after_subject = subject[1] if subject[0] > cue.start_char else cue.end_char
+        inverted = subject[0] > cue.start_char
+        complement = self._complement(text, after_subject, end, require_at=inverted, cue=cue)
         if complement is None and self._takes_infinitive(text, cue):
             complement = self._infinitive(text, after_subject, end)
         if complement is None:
@@ -529,8 +530,14 @@ class AttributionFinder:
             last_end = apposition.end("name")
         return trim(text, start, last_end)
 
-    def _complement(self, text: str, position: int, end: int, require_at: bool) -> int | None:
-        """Start of the reported clause after the cue (and any addressee), without ``at``/``om``."""
+    def _complement(
+        self, text: str, position: int, end: int, require_at: bool, cue: Span | None = None
+    ) -> int | None:
+        """Start of the reported clause after the cue (and any addressee), without ``at``/``om``.
+
+        A bare clause ("mener vedtaket er feil") is found in the dependency parse when the
+        pipeline has one, else by word-list rules.
+        """
         rest = text[position:end]
         match = re.match(
             r"\s*(?:[\w-]+\s+){0,4}?(?:(?:til|overfor)\s+[^,.:;]*?\s+)?"
@@ -551,6 +558,10 @@ class AttributionFinder:
         stripped = rest.lstrip()
         if require_at or not stripped:
             return None
+        if cue is not None:
+            parsed = _clause_from_parse(cue, position, end, self.nonsubjects)
+            if parsed is not None:
+                return parsed
         first = stripped.split()[0].lower().strip(",")
         if first in self.adverbs:
             stripped = stripped[len(first) :].lstrip()
@@ -761,7 +772,46 @@ def _subject_from_parse(cue: Span) -> tuple[int, int] | None:
                 subtree = list(child.subtree)
                 if subtree[0].i <= cue.start < subtree[-1].i:
                     continue  # a subject phrase cannot contain its own verb
-                return subtree[0].idx, subtree[-1].idx + len(subtree[-1])
+                # A misattached clause ("X at …") is not part of the subject.
+                ends = [t.i for t in subtree if t.i > child.i and _opens_clause(t)]
+                if ends:
+                    subtree = [t for t in subtree if t.i < ends[0]]
+                last = subtree[-1]
+                return subtree[0].idx, last.idx + len(last)
+    return None
+
+
+def _opens_clause(token: Token) -> bool:
+    """A complementiser or a finite verb: where a noun phrase cannot go on."""
+    return token.dep_ in ("SBU", "mark") or (
+        token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm")
+    )
+
+
+def _clause_from_parse(cue: Span, position: int, end: int, nonsubjects: frozenset[str]) -> int | None:
+    """Start of the cue verb's clausal object in ``[position, end)``, when a parser has run.
+
+    In the Norwegian Dependency Treebank a reported clause is the object (DOBJ) of the speech
+    verb, headed by its finite verb, which has a subject of its own; the complementiser ``at``
+    hangs on that verb (SBU) and is left out of the content. A clause opened by one of
+    ``nonsubjects`` (``viser hvordan …``) is an embedded question, not a claim.
+    """
+    if not doc_has_parse(cue.doc):
+        return None
+    for verb in cue:
+        for child in verb.children:
+            if child.dep_ not in ("DOBJ", "ccomp") or child.pos_ not in ("VERB", "AUX"):
+                continue
+            if not any(grand.dep_ in ("SUBJ", "FSUBJ", "nsubj", "expl") for grand in child.children):
+                continue
+            tokens = [t for t in child.subtree if t.dep_ not in ("SBU", "mark") or t.head is not child]
+            start = tokens[0].idx
+            if not position <= start < end:
+                continue
+            between = cue.doc.text[position : start + len(tokens[0])].lower().split()
+            if any(word in nonsubjects for word in between):
+                return None
+            return start
     return None
 
 
