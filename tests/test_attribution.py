@@ -417,3 +417,33 @@ def test_nynorsk_directive_cue_reports_its_infinitive(nn: Language) -> None:
 )
 def test_no_infinitive_report(nb: Language, text: str) -> None:
     assert [q for q in analyse(nb, text) if q.cue is not None and q.cue.text != "sier"] == []
+
+
+def test_directive_object_is_the_addressee(nb: Language) -> None:
+    quote = only(analyse(nb, "Fylkeslegen oppfordret kommunen til å stenge badeplassen i helgen."))
+    assert text_of(quote.addressee) == "kommunen"
+    quote = only(analyse(nb, "De truet også med å stenge kantina."))
+    assert quote.addressee is None  # "også" is no object
+
+
+def test_addressee_closing_a_bare_object_report(nb: Language) -> None:
+    quote = only(analyse(nb, "Pressesjef Ola Hansen bekrefter det samme overfor Fjordposten."))
+    assert (content(quote), text_of(quote.addressee)) == ("det samme", "Fjordposten")
+
+
+def test_comma_before_an_inverted_cue_with_at_clause(nb: Language) -> None:
+    text = "Allerede i oktober, sa partiledelsen at de ville kreve store endringer i budsjettet."
+    quote = only(analyse(nb, text))
+    assert (text_of(quote.speaker), content(quote)) == (
+        "partiledelsen",
+        "de ville kreve store endringer i budsjettet",
+    )
+
+
+def test_adverbial_clause_after_a_closing_tag(nb: Language) -> None:
+    text = "Sommeren kom tidligere enn normalt i år, mener meteorolog Eva Dahl etter at målingene ble kjent."
+    quote = only(analyse(nb, text))
+    assert (text_of(quote.speaker), content(quote)) == (
+        "meteorolog Eva Dahl",
+        "Sommeren kom tidligere enn normalt i år",
+    )

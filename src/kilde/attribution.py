@@ -40,7 +40,12 @@ from kilde.text import (
 from kilde.tokenization import adapt_tokenizer
 from kilde.types import Quote, doc_quotes
 
+# Conjunctions that open an adverbial clause after a tag: "…, sier han etter at …".
+ADVERBIAL_SUBORDINATORS = r"(?:etter|før|uten|utan|fordi|siden|sidan|mens|medan)"
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
+TRAILING_ADDRESSEE = re.compile(
+    r"\s+(?P<marker>til|overfor)\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*)[\s.]*$"
+)
 CLAUSE_BREAK = re.compile(
     r",\s+(?:og|men|mens|da|då|etter|før|når|der|som|fordi|samtidig)\b|\s+og\s+(?=legger|legg)"
 )
@@ -61,7 +66,8 @@ INVERTED_AUXILIARY = re.compile(
 # The object and preposition between a directive cue and its infinitive: "ba retten om å …".
 INFINITIVE_PREPOSITIONS = ("til", "om", "med", "for", "mot", "på")
 INFINITIVE_REPORT = re.compile(
-    rf"(?:\s+[^\s,.;:!?«»\"]+){{0,6}}?\s+(?:(?:{'|'.join(INFINITIVE_PREPOSITIONS)})\s+)?(?P<marker>å)\s+(?=\w)"
+    r"(?P<object>(?:\s+[^\s,.;:!?«»\"]+){0,6}?)"
+    rf"\s+(?:(?:{'|'.join(INFINITIVE_PREPOSITIONS)})\s+)?(?P<marker>å)\s+(?=\w)"
 )
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 # Image captions: "Foto: …" credits or an upper-case label ("STENGT: …", "I retten: …").
@@ -188,6 +194,10 @@ class AttributionFinder:
         brk = CLAUSE_BREAK.search(segment)
         if brk:
             segment = segment[: brk.start()]
+        # "…, sa X at …": the speaker ends before the complement (or "etter at …", an adverbial).
+        complement = re.search(rf"\s+(?:{ADVERBIAL_SUBORDINATORS}\s+)?at\s", segment)
+        if complement:
+            segment = segment[: complement.start()]
         addressee = None
         marker = ADDRESSEE_MARKER.search(" " + segment)
         if marker:
@@ -385,22 +395,34 @@ class AttributionFinder:
         after_subject = subject[1] if subject[0] > cue.start_char else cue.end_char
         inverted = subject[0] > cue.start_char
         complement = self._complement(text, after_subject, end, require_at=inverted, cue=cue)
+        told: tuple[int, int] | None = None  # the object of a directive cue: who was asked
         if complement is None and self._takes_infinitive(text, cue):
-            complement = self._infinitive(text, after_subject, end)
+            complement, told = self._infinitive(text, after_subject, end) or (None, None)
         if complement is None:
             return None
         bare = not re.search(r"\b(?:at|om)\s+$", text[max(complement - 4, 0) : complement])
         content_end = _coordination_end(text, complement, end, self.clause_words) if bare else end
+        addressee = self._addressee_after(text, cue, complement) or told
+        trailing = self._trailing_addressee(text, complement, content_end)
+        if trailing is not None:
+            content_end = _strip_end(text, complement, trailing[0])
+            addressee = addressee or trailing[1]
         content = char_span(doc, complement, content_end)
         if content is None or len(words(content.text)) < 2:
             return None
-        return Quote(
-            "indirect",
-            [content],
-            cue=cue,
-            speaker=_span(doc, subject),
-            addressee=_span(doc, self._addressee_after(text, cue, complement)),
-        )
+        speaker = _span(doc, subject)
+        return Quote("indirect", [content], cue=cue, speaker=speaker, addressee=_span(doc, addressee))
+
+    def _trailing_addressee(self, text: str, start: int, end: int) -> tuple[int, tuple[int, int]] | None:
+        """``bekrefter det samme overfor Fjordposten.``: the addressee closing the sentence is
+        the frame's, not the content's. Returns where the frame starts and the addressee."""
+        match = TRAILING_ADDRESSEE.search(text, start, end)
+        if match is None:
+            return None
+        name = match.group("name")
+        if match.group("marker") == "til" and name not in self.lexicon.media:
+            return None  # "gi pengene til Røde Kors": only an outlet is told with "til"
+        return match.start(), (match.start("name"), match.end("name"))
 
     # ---------------------------------------------------------- noun phrases
     def _subject_before(
@@ -580,15 +602,23 @@ class AttributionFinder:
             word in self.negations for word in before
         )
 
-    def _infinitive(self, text: str, position: int, end: int) -> int | None:
-        """Start of an infinitive report after the cue and its object: ``oppfordret kommunen til å
-        stenge bassenget`` -> ``stenge bassenget``; the object may not hold a verb or a clause."""
+    def _infinitive(self, text: str, position: int, end: int) -> tuple[int, tuple[int, int] | None] | None:
+        """Start of an infinitive report after the cue, and the cue's object, who was asked:
+        ``oppfordret kommunen til å stenge bassenget`` -> ``stenge bassenget``, ``kommunen``.
+        The words between may not hold a verb or a clause."""
         match = INFINITIVE_REPORT.match(text, position, end)
         if match is None:
             return None
         if any(w.lower() in self.finite for w in text[position : match.start("marker")].split()):
             return None
-        return match.end()
+        start, object_end = match.span("object")
+        # Adverbs are no object: "truet også med å …".
+        while (word := re.match(r"\s*(\S+)", text[start:object_end])) and (
+            word.group(1).lower() in self.adverbs | self.negations
+        ):
+            start += word.end()
+        told = trim(text, start, object_end) if text[start:object_end].strip() else None
+        return match.end(), told
 
     def _reads_as_clause(self, phrase: str) -> bool:
         """Whether a bare complement ("mener vedtaket ikke kommer …") is a clause, not an object."""
@@ -607,7 +637,7 @@ class AttributionFinder:
 
     def _addressee_after(self, text: str, cue: Span, limit: int) -> tuple[int, int] | None:
         match = re.match(
-            r"(?:\s+\w+){0,2}?\s+(?:til|overfor)\s+([^,.:;]+?)(?=\s+(?:at|om)\s|[,.:;]|$)",
+            r"(?:\s+\w+){0,2}?\s+(?:til|overfor)\s+(?!å\s)([^,.:;]+?)(?=\s+(?:at|om)\s|[,.:;]|$)",
             text[cue.end_char : limit],
         )
         if not match:
@@ -737,6 +767,8 @@ def _closes_sentence(text: str, tag: Tag, end: int) -> bool:
     """Whether a tag (speaker, maybe addressee) runs to the end of its sentence: ``…, sier han.``."""
     last = max(b[1] for b in (tag.speaker, tag.addressee) if b is not None)
     rest = text[last:end].strip(" .,")
+    if re.match(rf"{ADVERBIAL_SUBORDINATORS}\b", rest):
+        return True  # "…, mener han etter at …": an adverbial clause belongs to the frame
     return len(words(rest)) <= 3 and not re.search(r"\b(?:at|om)\b", rest)
 
 
