@@ -224,3 +224,29 @@ def test_smoke_training_with_base_config(tmp_path: Path) -> None:
     assert doc.has_annotation("DEP") and doc.has_annotation("POS")
     scores = nlp2.evaluate(examples)
     assert "ents_f" in scores and "dep_las" in scores
+
+
+def test_pretrained_weights_load_into_the_ner_tok2vec(tmp_path: Path) -> None:
+    """pretrain.cfg's tok2vec has ner.cfg's architecture, and the callback loads its weights."""
+    import ner_tok2vec  # noqa: F401  (registers kilde.load_ner_tok2vec.v1)
+    from spacy.training.initialize import init_nlp
+    from spacy.util import load_config
+
+    train = tmp_path / "train.spacy"
+    DocBin(docs=smoke_docs(spacy.blank("nb"))).to_disk(train)
+    pretrain_config = load_config(
+        TRAINING / "configs" / "pretrain.cfg", overrides={"paths.raw_text": str(train)}
+    )
+    pretrained = spacy.util.load_model_from_config(pretrain_config, auto_fill=True)
+    pretrained.initialize()
+    weights = tmp_path / "model0.bin"
+    weights.write_bytes(pretrained.get_pipe("tok2vec").model.to_bytes())
+
+    ner_config = load_config(
+        TRAINING / "configs" / "ner.cfg",
+        overrides={"paths.train": str(train), "paths.dev": str(train), "paths.ner_tok2vec": str(weights)},
+    )
+    nlp = init_nlp(ner_config)
+    inner = nlp.get_pipe("ner").model.get_ref("tok2vec").layers[0]
+    assert inner.to_bytes() == weights.read_bytes()
+    assert set(nlp.get_pipe("ner").labels) == {"PER", "ORG", "GPE_LOC"}

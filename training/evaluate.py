@@ -126,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="metrics JSON to write")
     parser.add_argument("--tokenizer-fixes", action="store_true", help="apply training/tokenizer_fixes.py")
     parser.add_argument("--train-seconds", type=float, help="wall time of the training run, recorded as is")
+    parser.add_argument(
+        "--ner-seconds", type=float, help="wall time of the shared (joint) NER's pretraining and training"
+    )
     args = parser.parse_args(argv)
     corpus = args.corpus or Path(__file__).resolve().parent / "corpus" / args.lang / "test.spacy"
     if args.lang == "nn":
@@ -133,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     metrics = evaluate(args.model, corpus, args.lang, args.data, args.tokenizer_fixes)
     if args.train_seconds is not None:
         metrics["train_seconds"] = round(args.train_seconds)
+    if args.ner_seconds:
+        metrics["ner_seconds"] = round(args.ner_seconds)
     text = json.dumps(metrics, indent=1, ensure_ascii=False)
     print(text)
     if args.out:

@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     if all("train_seconds" in metrics[lang] for lang in langs):
         times = " | ".join(f"{metrics[lang]['train_seconds'] / 60:.0f} min" for lang in langs)
         print(f"| Training time (2-core CPU) | {times} |")
+    if all(metrics[lang].get("ner_seconds") for lang in langs):
+        times = " | ".join(f"{metrics[lang]['ner_seconds'] / 60:.0f} min" for lang in langs)
+        print(f"| + shared NER (pretraining, training) | {times} |")
     print()
     print("| NER F per type | " + " | ".join(langs) + " |")
     print("|---|" + "---:|" * len(langs))
