@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
 from kilde.text import Ranges, quote_pairs, sentences, trim
 
 
@@ -33,10 +34,55 @@ def test_empty_ranges() -> None:
         ("Professor Knut S. Lie sier nei. Det er alt.", ["Professor Knut S. Lie sier nei.", "Det er alt."]),
         ("«Nei!» Det var svaret.", ["«Nei!»", "Det var svaret."]),
         ("Prisen var 1.000 kroner. Nå er den lavere", ["Prisen var 1.000 kroner.", "Nå er den lavere"]),
+        # An initial is no sentence end.
+        ("Knut S. Hansen sa ja. Ingen andre svarte.", ["Knut S. Hansen sa ja.", "Ingen andre svarte."]),
+        # Abbreviations of continuing_abbreviations.txt, before capitals and numbers too.
+        (
+            "Flere byer, bl.a. Tromsø og Bodø, sa nei. Resten sa ja.",
+            ["Flere byer, bl.a. Tromsø og Bodø, sa nei.", "Resten sa ja."],
+        ),
+        (
+            "Store fisker, f.eks. Laks, ble fanget. Det var nok.",
+            ["Store fisker, f.eks. Laks, ble fanget.", "Det var nok."],
+        ),
+        ("Møtet startet kl. 12 i dag. Det varte lenge.", ["Møtet startet kl. 12 i dag.", "Det varte lenge."]),
+        ("Saken gjaldt ca. 40 elever (jf. Vedlegg 2).", ["Saken gjaldt ca. 40 elever (jf. Vedlegg 2)."]),
+        # A lower-case word after a full stop continues the sentence.
+        (
+            "Bussen kom til Os sentrum. etter en stund kjørte den videre.",
+            ["Bussen kom til Os sentrum. etter en stund kjørte den videre."],
+        ),
+        # Capitals that are no title case still start a sentence.
+        ("Hun tok ordet. FN må gjøre mer, sa hun.", ["Hun tok ordet.", "FN må gjøre mer, sa hun."]),
+        # An abbreviation that can end a sentence (not in continuing_abbreviations.txt) does.
+        ("Hun stemte på Frp. Det sa hun selv.", ["Hun stemte på Frp.", "Det sa hun selv."]),
+        ("«Kommer du?» Han svarte ikke.", ["«Kommer du?»", "Han svarte ikke."]),
     ],
 )
 def test_sentences(text: str, expected: list[str]) -> None:
     assert [text[start:end] for start, end in sentences(text, 0, len(text))] == expected
+
+
+def test_sentences_within_a_range() -> None:
+    text = "Første linje. Andre del.\nNeste avsnitt her. Siste."
+    start = text.index("Neste")
+    assert [text[s:e] for s, e in sentences(text, start, len(text))] == ["Neste avsnitt her.", "Siste."]
+
+
+@pytest.mark.parametrize("language", SUPPORTED_LANGUAGES)
+def test_no_continuing_abbreviation_ends_a_sentence(language: str) -> None:
+    abbreviations = Lexicon.load(language).continuing_abbreviations
+    assert {"kl.", "bl.a.", "f.eks.", "dr."} <= abbreviations
+    for abbreviation in abbreviations:
+        text = f"Det gjaldt {abbreviation} Berg i fjor."
+        assert len(sentences(text, 0, len(text), language)) == 1, abbreviation
+
+
+def test_sentences_of_a_long_paragraph() -> None:
+    text = " ".join(["Hun kom kl. 9. Han gikk."] * 2000)
+    found = sentences(text, 0, len(text))
+    assert len(found) == 4000
+    assert {text[s:e] for s, e in found} == {"Hun kom kl. 9.", "Han gikk."}
 
 
 def test_quote_pairs_close_at_the_paragraph_end_when_unbalanced() -> None:

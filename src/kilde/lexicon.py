@@ -88,6 +88,9 @@ class Lexicon:
     """Tokenizer exceptions to drop: words that usually end a sentence, not abbreviations."""
     abbreviations: tuple[str, ...]
     """Abbreviations to add as tokenizer exceptions, case as written (``t.d.``, ``St.meld.``)."""
+    continuing_abbreviations: frozenset[str]
+    """Abbreviations whose full stop never ends a sentence (``kl.``, ``bl.a.``), lower case, for
+    the sentence splitter; fewer than the tokenizer's (``Frp.`` and ``AS.`` can end one)."""
     function_words: dict[str, frozenset[str]]
     """Word -> its classes (``finite``, ``opener``, ``clause``, ``adverb``, …) for phrase boundaries."""
     # Word lists of the hedge stage (kilde.hedges), most for reportative "skal"; see each file.
@@ -178,6 +181,7 @@ def _load(language: str) -> Lexicon:
         media_nouns=words("media_nouns"),
         not_abbreviations=frozenset(_read_entries(language, "not_abbreviations")),
         abbreviations=_read_entries(language, "abbreviations"),
+        continuing_abbreviations=words("continuing_abbreviations"),
         function_words=_classes(_read_entries(language, "function_words")),
         skal_forms=words("skal_forms"),
         ha_forms=words("ha_forms"),

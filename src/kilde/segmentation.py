@@ -1,64 +1,70 @@
-"""Sentence and paragraph boundaries for pipelines without a parser.
+"""Sentence boundaries for pipelines without a parser.
 
-News text keeps paragraphs on their own lines, so every line break starts a
-sentence; inside a line a sentence ends at ``.``, ``!`` or ``?`` (optionally
-followed by a closing quote mark) before a token that opens a new sentence.
-Abbreviations stay one token thanks to the Norwegian tokenizer exceptions.
+The ``kilde_sentencizer`` component sets ``Token.is_sent_start`` from the same
+sentence ranges the rule stages use: ``kilde.text.sentences`` over each
+paragraph (news text keeps a paragraph per line, so every line starts a
+sentence). The rules for initials, abbreviations and lower-case continuations
+therefore live in one place, ``kilde.text``.
 """
 
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-SENTENCE_END = frozenset(".!?")
-CLOSING_MARKS = frozenset('»"”)')
-OPENING_MARKS = frozenset('«"“–—-(')
+from kilde.lexicon import SUPPORTED_LANGUAGES
+from kilde.text import doc_text, paragraphs, sentences
 
 
 class ParagraphSentencizer:
     """Sets ``is_sent_start`` on every token unless a parser already did."""
 
-    def __init__(self, name: str = "kilde_sentencizer") -> None:
+    def __init__(self, name: str = "kilde_sentencizer", language: str = "nb") -> None:
         self.name = name
+        self.language = language
 
     def __call__(self, doc: Doc) -> Doc:
         if doc.has_annotation("SENT_START") or not len(doc):
             return doc
         # Set all boundaries in one array: assigning Token.is_sent_start one by one
         # re-checks the whole Doc each time, which is quadratic in its length.
-        flags = [1 if start else -1 for start in self.sentence_starts(doc)]
-        starts = numpy.array(flags, dtype="int32").astype("uint64").reshape(-1, 1)
-        doc.from_array([SENT_START], starts)
+        flags = numpy.full(len(doc), -1, dtype="int32")
+        flags[self.start_tokens(doc)] = 1
+        doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
 
-    @staticmethod
-    def sentence_starts(doc: Doc) -> list[bool]:
+    def sentence_starts(self, doc: Doc) -> list[bool]:
         """For each token, whether it opens a sentence."""
-        starts: list[bool] = []
-        after_break = True
-        after_end = False
-        for token in doc:
-            if token.is_space and "\n" in token.text:
-                starts.append(token.i == 0)
-                after_break = True
-                after_end = False
-                continue
-            if after_break or token.i == 0:
-                starts.append(True)
-            else:
-                opens = token.is_title or token.is_digit or token.text[:1] in OPENING_MARKS
-                starts.append(after_end and opens)
-            after_break = False
-            if token.text in SENTENCE_END:
-                after_end = True
-            elif not (after_end and token.text in CLOSING_MARKS):
-                after_end = False
+        starts = [False] * len(doc)
+        for i in self.start_tokens(doc):
+            starts[i] = True
         return starts
+
+    def start_tokens(self, doc: Doc) -> list[int]:
+        """Indices of the tokens that open a sentence: the first, and the first word of each sentence."""
+        if not len(doc):
+            return []
+        text = doc_text(doc)
+        starts = [
+            start
+            for para in paragraphs(doc, skip_boilerplate=False)
+            for start, _ in sentences(text, para.start, para.end, self.language)
+        ]
+        columns = doc.to_array([IDX, IS_SPACE])
+        token_starts, is_space = columns[:, 0], columns[:, 1]
+        out = [0]
+        # A sentence range starts where a token does (its end is followed by whitespace);
+        # a paragraph's first range may start on indentation, which the next word follows.
+        for i in numpy.searchsorted(token_starts, starts).tolist():
+            while i < len(doc) and is_space[i]:
+                i += 1
+            if i < len(doc):
+                out.append(i)
+        return out
 
 
 @Language.factory("kilde_sentencizer")
 def make_sentencizer(nlp: Language, name: str) -> ParagraphSentencizer:
-    return ParagraphSentencizer(name)
+    return ParagraphSentencizer(name, nlp.lang if nlp.lang in SUPPORTED_LANGUAGES else "nb")

@@ -10,9 +10,11 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Doc, Span
 
+from kilde.lexicon import Lexicon
 from kilde.types import BOILERPLATE_SPANS
 
 DASH_OPENING = re.compile(r"^[ \t]*(?:[–—-][ \t]+(?=\S)|[–—](?=[A-ZÆØÅ«\"]))")
@@ -158,56 +160,27 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w[\w'’.-]*", text)
 
 
-# Abbreviations that end in a full stop without ending the sentence.
-ABBREVIATIONS = frozenset(
-    [
-        "dr",
-        "mr",
-        "mrs",
-        "st",
-        "nr",
-        "kl",
-        "ca",
-        "bl.a",
-        "f.eks",
-        "mv",
-        "osv",
-        "jf",
-        "pga",
-        "iflg",
-        "evt",
-        "inkl",
-        "ekskl",
-        "prof",
-        "adv",
-        "tlf",
-        "ang",
-        "mill",
-        "mrd",
-        "kr",
-    ]
-)
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"]?(?=\s+|$)")
 
 
-def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentences(text: str, start: int, end: int, language: str = "nb") -> list[tuple[int, int]]:
     """Sentence ranges within ``text[start:end]`` (one paragraph), end exclusive, ends included.
 
-    A full stop after an initial ("Knut S. Vikør") or a known abbreviation does
-    not end a sentence, nor does one followed by a lower-case word.
+    A sentence ends at ``.``, ``!``, ``?`` or ``…`` (and a closing quote mark right
+    after) before whitespace. A full stop after an initial ("Knut S. Vikør") or an
+    abbreviation of ``language``'s ``continuing_abbreviations.txt`` ("kl.", "bl.a.")
+    does not end a sentence, nor does one followed by a lower-case word or a number.
+    The ``kilde_sentencizer`` component sets token sentence starts from these ranges.
     """
+    abbreviations = _continuing_abbreviations(language)
     out: list[tuple[int, int]] = []
     sentence_start = start
     for match in _SENTENCE_END.finditer(text, start, end):
         stop = match.end()
-        word = re.search(r"(\S+)$", text[sentence_start : match.start()])
-        token = word.group(1).lower() if word else ""
-        following = text[stop:end].lstrip()
-        if match.group().startswith("."):
-            if (len(token) == 1 and token.isalpha()) or token.strip("(") in ABBREVIATIONS:
-                continue
-            if following[:1].islower() or following[:1].isdigit():
-                continue
+        if match.group().startswith(".") and _full_stop_continues(
+            text, sentence_start, match.start(), stop, end, abbreviations
+        ):
+            continue
         out.append((sentence_start, stop))
         sentence_start = stop
         while sentence_start < end and text[sentence_start] in " \t":
@@ -215,3 +188,27 @@ def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if sentence_start < end and text[sentence_start:end].strip():
         out.append((sentence_start, end))
     return out
+
+
+def _full_stop_continues(
+    text: str, sentence_start: int, stop_at: int, after: int, end: int, abbreviations: frozenset[str]
+) -> bool:
+    """Whether the full stop at ``stop_at`` (its punctuation ending at ``after``) is inside a sentence."""
+    # The word before the full stop and the first character after it, found by
+    # stepping over characters rather than slicing: long paragraphs stay linear.
+    word_start = stop_at
+    while word_start > sentence_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:stop_at].lower()
+    if (len(word) == 1 and word.isalpha()) or word.strip("(") in abbreviations:
+        return True
+    following = after
+    while following < end and text[following].isspace():
+        following += 1
+    return following < end and (text[following].islower() or text[following].isdigit())
+
+
+@cache
+def _continuing_abbreviations(language: str) -> frozenset[str]:
+    """The language's continuing abbreviations without their final full stop (``bl.a``)."""
+    return frozenset(a.removesuffix(".") for a in Lexicon.load(language).continuing_abbreviations)
