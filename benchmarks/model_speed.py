@@ -2,7 +2,8 @@
 
     python benchmarks/model_speed.py [--lang nb] [--model PATH] [--corpus PATH] [--repeat 3]
 
-The model defaults to ``src/kilde/models/<lang>``, else ``training/output/<lang>/model-best``.
+The model defaults to ``src/kilde/models/<lang>`` (with the shared NER), else
+``training/output/<lang>-final``.
 The texts are the held-out test documents (``training/corpus/<lang>/test.spacy``) when
 they exist, else a few Norwegian sentences written for this benchmark. Only the trained
 pipeline runs (tokenizer + tok2vec, morphologizer, tagger, parser, lemmatizer, NER), not
@@ -20,8 +21,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS
 import argparse  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
-
-import spacy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,12 +40,14 @@ SAMPLE = {
 }
 
 
-def find_model(lang: str) -> Path | None:
-    candidates = (ROOT / "src/kilde/models" / lang, ROOT / "training/output" / lang / "model-best")
-    for path in candidates:
-        if (path / "config.cfg").is_file():
-            return path
-    return None
+def find_model(lang: str, model: Path | None):
+    """``model``, else the packaged model with its shared NER, else training/output/<lang>-final."""
+    from kilde.pipeline import load_model
+
+    nlp = load_model(lang, model)
+    if nlp is None and model is None:
+        nlp = load_model(lang, ROOT / "training/output" / f"{lang}-final")
+    return nlp
 
 
 def load_texts(lang: str, corpus: Path | None, nlp) -> list[str]:
@@ -69,11 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import kilde.lang.nynorsk  # noqa: F401  (registers spacy.blank("nn"))
 
-    model = args.model or find_model(args.lang)
-    if model is None:
+    nlp = find_model(args.lang, args.model)
+    if nlp is None:
         print(f"no trained {args.lang} model (src/kilde/models/{args.lang}, training/output/): skipping")
         return 0
-    nlp = spacy.load(model)
     texts = load_texts(args.lang, args.corpus, nlp)
     list(nlp.pipe(texts[:20]))  # warm up
     best = 0.0
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         n_words = sum(len(doc) for doc in nlp.pipe(texts, batch_size=64))
         best = max(best, n_words / (time.perf_counter() - start))
-    print(f"{args.lang} {model}: {n_words} tokens, {best:,.0f} words/s (best of {args.repeat}, 1 thread)")
+    source = args.model or "packaged model"
+    print(f"{args.lang} {source}: {n_words} tokens, {best:,.0f} words/s (best of {args.repeat}, 1 thread)")
     print(f"pipeline: {nlp.pipe_names}")
     return 0
 

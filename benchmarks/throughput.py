@@ -49,7 +49,7 @@ from kilde.corpus.tables import article_rows  # noqa: E402
 from kilde.corpus.work import analyse_record  # noqa: E402
 from kilde.io.records import CorpusRecord  # noqa: E402
 from kilde.output import doc_to_kilde  # noqa: E402
-from kilde.pipeline import MODELS_DIR, build_pipeline, load  # noqa: E402
+from kilde.pipeline import MODELS_DIR, build_pipeline, load, load_model  # noqa: E402
 
 HEADING = "## Corpus throughput"
 
@@ -94,9 +94,10 @@ def pipelines(language: str, model: Path | None) -> tuple[Language, Language, st
     Without ``model``: the trained model packaged in src/kilde/models when there is one, else
     spaCy's tokenizer with kilde's sentencizer (what ``kilde.load`` builds on).
     """
-    path = model or MODELS_DIR / language
-    if (path / "config.cfg").is_file():
-        return spacy.load(path), build_pipeline(language, model=path), f"trained model `{path}`"
+    trained = load_model(language, model)
+    if trained is not None:
+        path = model or MODELS_DIR / language
+        return trained, build_pipeline(language, model=model), f"trained model `{path}`"
     base = spacy.blank(language)
     base.add_pipe("kilde_sentencizer")
     return (

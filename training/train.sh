@@ -12,12 +12,13 @@
 #   2. per language: spacy train training/configs/base.cfg -> training/output/<lang>  (tok2vec,
 #      morphologizer, tagger, parser, trainable_lemmatizer, ner)
 #   3. spacy pretrain training/configs/pretrain.cfg on the text of the joint training documents
-#      -> training/output/pretrain/model<N>.bin (PRETRAIN_EPOCHS epochs; PRETRAIN=0 skips it)
+#      -> training/output/pretrain/model<N>.bin (only with PRETRAIN=1: it did not help, docs/models.md)
 #   4. spacy train training/configs/ner.cfg on Bokmål + Nynorsk together, its tok2vec initialised
 #      from step 3 -> training/output/ner-joint  (one NER for both written standards)
 #   5. per language: training/assemble.py puts that NER into the base pipeline in place of its own
 #      -> training/output/<lang>-final; training/evaluate.py on the language's test split ->
-#      training/metrics/<lang>.json; training/install_model.py -> src/kilde/models/<lang>
+#      training/metrics/<lang>.json; training/install_model.py -> src/kilde/models/<lang> (without
+#      the NER) and the NER once -> src/kilde/models/ner (kilde.pipeline adds it to both)
 # JOINT_NER=0 keeps each base pipeline's own NER (steps 3-4 skipped). TRAIN_BASE=0 skips step 2 and
 # reuses training/output/<lang>/model-best from an earlier run (to retrain the NER alone).
 set -euo pipefail
@@ -29,7 +30,7 @@ LANGS=${LANGS:-"nb nn"}
 INSTALL=${INSTALL:-1}
 JOINT_NER=${JOINT_NER:-1}
 TRAIN_BASE=${TRAIN_BASE:-1}
-PRETRAIN=${PRETRAIN:-1}
+PRETRAIN=${PRETRAIN:-0}
 PRETRAIN_EPOCHS=${PRETRAIN_EPOCHS:-5}
 CORPUS=training/corpus
 
@@ -97,11 +98,20 @@ for lang in $LANGS; do
         "$PY" training/assemble.py "$model" "$ner" "training/output/$lang-final"
         model="training/output/$lang-final"
     fi
-    "$PY" training/evaluate.py --model "$model" --lang "$lang" \
-        --corpus "$CORPUS/$lang/test.spacy" --data "$DATA" \
-        --train-seconds "${seconds[$lang]:-0}" --ner-seconds "$ner_seconds" --out "training/metrics/$lang.json" > "training/logs/$lang.eval.log"
-    if [ "$INSTALL" = 1 ]; then
+    timing=(--ner-seconds "$ner_seconds")
+    if [ -n "${seconds[$lang]:-}" ]; then  # not measured when TRAIN_BASE=0
+        timing+=(--train-seconds "${seconds[$lang]}")
+    fi
+    "$PY" training/evaluate.py --model "$model" --lang "$lang" --corpus "$CORPUS/$lang/test.spacy" \
+        --data "$DATA" "${timing[@]}" --out "training/metrics/$lang.json" > "training/logs/$lang.eval.log"
+    if [ "$INSTALL" = 1 ] && [ -n "$ner" ]; then  # the shared NER goes to models/ner once
+        "$PY" training/install_model.py "$model" "src/kilde/models/$lang" --exclude ner
+    elif [ "$INSTALL" = 1 ]; then
         "$PY" training/install_model.py "$model" "src/kilde/models/$lang"
+        rm -rf src/kilde/models/ner
     fi
 done
+if [ "$INSTALL" = 1 ] && [ -n "$ner" ]; then
+    "$PY" training/install_model.py "$ner" src/kilde/models/ner
+fi
 "$PY" training/report.py training/metrics | tee training/logs/report.md

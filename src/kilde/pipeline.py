@@ -27,6 +27,26 @@ STAGES: tuple[str, ...] = (
 )
 
 MODELS_DIR = Path(__file__).parent / "models"
+SHARED_NER = "ner"
+"""Folder under MODELS_DIR of the NER that Bokmål and Nynorsk share (trained on both)."""
+
+
+def load_model(language: str, model: Path | str | None = None) -> Language | None:
+    """The trained spaCy pipeline alone (tagger, parser, lemmatizer, NER), or None without one.
+
+    ``model`` is a spaCy pipeline folder; by default the one packaged under
+    ``kilde/models/<language>``, to which the NER that Bokmål and Nynorsk share
+    (``kilde/models/ner``) is added.
+    """
+    path = Path(model) if model is not None else MODELS_DIR / language
+    if not (path / "config.cfg").is_file():
+        return None
+    nlp = spacy.load(path)
+    shared_ner = MODELS_DIR / SHARED_NER
+    if model is None and "ner" not in nlp.pipe_names and (shared_ner / "config.cfg").is_file():
+        # A fresh source each time: add_pipe(source=…) hands over the component itself.
+        nlp.add_pipe("ner", source=spacy.load(shared_ner))
+    return nlp
 
 
 def build_pipeline(language: str, model: Path | str | None = None, use_model: bool = True) -> Language:
@@ -34,16 +54,14 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
 
     The base is ``model`` (a spaCy pipeline folder) when given, else the trained
     model packaged under ``kilde/models/<language>`` when present, else a blank
-    tokenizer. ``use_model=False`` forces the blank, rule-only pipeline.
+    tokenizer. ``use_model=False`` forces the blank, rule-only pipeline. The packaged
+    models share one NER (``kilde/models/ner``), added here to a packaged base without one.
     """
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
     register_extensions()
-    model_path = Path(model) if model is not None else MODELS_DIR / language
-    if use_model and (model_path / "config.cfg").is_file():
-        nlp = spacy.load(model_path)
-    else:
-        nlp = spacy.blank(language)
+    base = load_model(language, model) if use_model else None
+    nlp = base if base is not None else spacy.blank(language)
     # A saved model carries the tokenizer it was trained with; news text needs kilde's settings.
     adapt_tokenizer(nlp, Lexicon.load(language))
     # kilde.analyze bounds the input itself; spaCy's own default limit is lower.
