@@ -447,3 +447,9 @@ def test_adverbial_clause_after_a_closing_tag(nb: Language) -> None:
         "meteorolog Eva Dahl",
         "Sommeren kom tidligere enn normalt i år",
     )
+
+
+def test_fronted_adverb_is_no_speaker(nb: Language) -> None:
+    # "Akkurat" opens the sentence like a name would; the speaker is the inverted subject.
+    quotes = analyse(nb, "Akkurat her mener rådgiver Eva Lund at det ligger store muligheter.")
+    assert text_of(only(quotes).speaker) == "rådgiver Eva Lund"

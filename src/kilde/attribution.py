@@ -578,12 +578,15 @@ class AttributionFinder:
             ):
                 return position + match.end()
         stripped = rest.lstrip()
-        if require_at or not stripped:
+        if not stripped:
             return None
         if cue is not None:
+            # The parse can tell a bare clause after an inverted subject too ("I dag mener X det …").
             parsed = _clause_from_parse(cue, position, end, self.nonsubjects)
             if parsed is not None:
                 return parsed
+        if require_at:
+            return None
         first = stripped.split()[0].lower().strip(",")
         if first in self.adverbs:
             stripped = stripped[len(first) :].lstrip()
