@@ -70,3 +70,14 @@ def test_attribution_reads_the_parse(language: str, text: str, speaker: str, exp
         assert quote.content[0].text == expected
     else:
         assert quote.content[0].text.split()[0] in ("skolen", "skulen")
+
+
+def test_shared_ner_joins_the_packaged_models_only(tmp_path) -> None:
+    nb = load_model("nb", MODELS_DIR / "nb")  # the packaged folder, named explicitly
+    if nb is None:
+        pytest.skip("no trained models packaged")
+    assert "ner" in nb.pipe_names
+    # A pipeline of one's own is taken as it is: no NER is added to it.
+    nb.remove_pipe("ner")
+    nb.to_disk(tmp_path / "own")
+    assert "ner" not in load_model("nb", tmp_path / "own").pipe_names

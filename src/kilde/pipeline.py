@@ -35,15 +35,16 @@ def load_model(language: str, model: Path | str | None = None) -> Language | Non
     """The trained spaCy pipeline alone (tagger, parser, lemmatizer, NER), or None without one.
 
     ``model`` is a spaCy pipeline folder; by default the one packaged under
-    ``kilde/models/<language>``, to which the NER that Bokmål and Nynorsk share
-    (``kilde/models/ner``) is added.
+    ``kilde/models/<language>``. A packaged model gets the NER that Bokmål and Nynorsk
+    share (``kilde/models/ner``).
     """
     path = Path(model) if model is not None else MODELS_DIR / language
     if not (path / "config.cfg").is_file():
         return None
     nlp = spacy.load(path)
     shared_ner = MODELS_DIR / SHARED_NER
-    if model is None and "ner" not in nlp.pipe_names and (shared_ner / "config.cfg").is_file():
+    packaged = path.resolve().parent == MODELS_DIR.resolve()
+    if packaged and "ner" not in nlp.pipe_names and (shared_ner / "config.cfg").is_file():
         # A fresh source each time: add_pipe(source=…) hands over the component itself.
         nlp.add_pipe("ner", source=spacy.load(shared_ner))
     return nlp
