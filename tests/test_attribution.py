@@ -453,3 +453,32 @@ def test_fronted_adverb_is_no_speaker(nb: Language) -> None:
     # "Akkurat" opens the sentence like a name would; the speaker is the inverted subject.
     quotes = analyse(nb, "Akkurat her mener rådgiver Eva Lund at det ligger store muligheter.")
     assert text_of(only(quotes).speaker) == "rådgiver Eva Lund"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "starts"),
+    [
+        ("Statsministeren kalte rapporten «uansvarlig» i går.", "Statsministeren", "rapporten «uansvarlig"),
+        (
+            "Lederen beskrev motstanderne som «bøller» og «kjeltringer».",
+            "Lederen",
+            "motstanderne som «bøller» og",
+        ),
+        ("Hun kaller det en «vi mot dem»-holdning.", "Hun", "det en «vi mot dem»-holdning"),
+    ],
+)
+def test_naming_cue_with_a_quoted_fragment_is_mixed(
+    nb: Language, text: str, speaker: str, starts: str
+) -> None:
+    quote = only(analyse(nb, text))
+    assert quote.type == "mixed" and text_of(quote.speaker) == speaker
+    assert content(quote).startswith(starts)
+
+
+def test_a_name_one_gives_oneself_is_no_quote(nb: Language) -> None:
+    assert analyse(nb, "Han kaller seg «Lynet».") == []
+
+
+def test_nynorsk_naming_cue(nn: Language) -> None:
+    quote = only(analyse(nn, "Statsråden kalla planen «uansvarleg» på møtet."))
+    assert quote.type == "mixed" and text_of(quote.speaker) == "Statsråden"

@@ -394,6 +394,10 @@ class AttributionFinder:
         # The parse may find an inverted subject ("I boka hevder X at …"): the complement follows it.
         after_subject = subject[1] if subject[0] > cue.start_char else cue.end_char
         inverted = subject[0] > cue.start_char
+        if cue.text.lower() in self.lexicon.naming_cues:
+            named = self._naming(doc, cue, subject, after_subject, end)
+            if named is not None:
+                return named
         complement = self._complement(text, after_subject, end, require_at=inverted, cue=cue)
         told: tuple[int, int] | None = None  # the object of a directive cue: who was asked
         if complement is None and self._takes_infinitive(text, cue):
@@ -593,6 +597,22 @@ class AttributionFinder:
         if self._reads_as_clause(stripped):
             return end - len(stripped)
         return None
+
+    def _naming(self, doc: Doc, cue: Span, subject: tuple[int, int], start: int, end: int) -> Quote | None:
+        """``kalte planen «uansvarlig»``, ``beskrev dem som «bøller» og «kjeltringer»``: a mixed
+        quote from the object to the last quoted fragment of the clause (and a compound it ends,
+        ``«vi mot dem»-holdning``). A name one gives oneself (``kaller seg «Lynet»``) is no report."""
+        text = doc_text(doc)
+        pairs = [(start + a, start + b) for a, b in quote_pairs(text[start:end]) if start + b < end]
+        if not pairs or text[start : pairs[0][0]].split()[:1] == ["seg"]:
+            return None
+        last = pairs[-1][1] + 1
+        compound = re.match(r"-[\w-]+", text[last:end])
+        first = start + len(text[start:last]) - len(text[start:last].lstrip())
+        content = char_span(doc, first, last + (compound.end() if compound else 0))
+        if content is None:
+            return None
+        return Quote("mixed", [content], cue=cue, speaker=_span(doc, subject))
 
     def _takes_infinitive(self, text: str, cue: Span) -> bool:
         """An active, affirmative directive or commissive cue (``oppfordret``, ``lovte``), whose

@@ -58,6 +58,9 @@ class Lexicon:
     infinitive_cues: frozenset[str]
     """Directive and commissive cues whose report can be an infinitive (``oppfordret … til å``);
     they are in ``speech_verbs`` too."""
+    naming_cues: frozenset[str]
+    """Cues that describe something in quoted words (``kalte planen «uansvarlig»``);
+    they are in ``speech_verbs`` too."""
     direct_only_verbs: frozenset[str]
     """Manner-of-speaking verbs that tag direct quotes only (``flirer``, ``sukker``)."""
     according_to: frozenset[str]
@@ -164,8 +167,9 @@ def _load(language: str) -> Lexicon:
 
     return Lexicon(
         language=language,
-        speech_verbs=words("speech_verbs") | words("infinitive_cues"),
+        speech_verbs=words("speech_verbs") | words("infinitive_cues") | words("naming_cues"),
         infinitive_cues=words("infinitive_cues"),
+        naming_cues=words("naming_cues"),
         direct_only_verbs=words("direct_only_verbs"),
         according_to=words("according_to"),
         pronouns=_pairs(_read_entries(language, "pronouns")),
