@@ -482,3 +482,19 @@ def test_a_name_one_gives_oneself_is_no_quote(nb: Language) -> None:
 def test_nynorsk_naming_cue(nn: Language) -> None:
     quote = only(analyse(nn, "Statsråden kalla planen «uansvarleg» på møtet."))
     assert quote.type == "mixed" and text_of(quote.speaker) == "Statsråden"
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("– Vi er klare, sier den nye lederen i klubben.", "den nye lederen i klubben"),
+        (
+            "Prisene vil stige i vinter, skriver den britiske avisen Dagsposten.",
+            "den britiske avisen Dagsposten",
+        ),
+        ("– Vi er klare, sier den.", "den"),
+        ("– Vi er klare, sier de til lokalavisa.", "de"),
+    ],
+)
+def test_determiner_opens_a_speaker_phrase(nb: Language, text: str, mention: str) -> None:
+    assert text_of(only(analyse(nb, text)).speaker) == mention

@@ -42,6 +42,12 @@ from kilde.types import Quote, doc_quotes
 
 # Conjunctions that open an adverbial clause after a tag: "…, sier han etter at …".
 ADVERBIAL_SUBORDINATORS = r"(?:etter|før|uten|utan|fordi|siden|sidan|mens|medan)"
+# Words after a pronoun that show it stands alone: "sier de til NRK", "melder de blant annet om".
+FRAME_WORDS = frozenset(
+    {"at", "om", "og", "men", "som", "da", "då", "når", "fordi", "dersom", "hvis", "viss"}
+    | {"til", "overfor", "for", "i", "på", "etter", "blant", "med", "fra", "frå", "av", "under"}
+    | {"over", "ved", "mot", "hos", "uten", "utan", "mellom", "gjennom", "innen", "innan", "før"}
+)
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
 TRAILING_ADDRESSEE = re.compile(
     r"\s+(?P<marker>til|overfor)\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*)[\s.]*$"
@@ -221,7 +227,7 @@ class AttributionFinder:
             return None
         phrase = text[start:end]
         first = phrase.split()[0].lower()
-        if first in self.lexicon.pronouns:
+        if first in self.lexicon.pronouns and not self._determiner_at(text, start, end):
             return start, start + len(phrase.split()[0])
         if first in NON_SPEAKERS:
             return None
@@ -512,7 +518,11 @@ class AttributionFinder:
     def _noun_phrase(self, text: str, start: int, end: int) -> tuple[int, int] | None:
         """Words from ``start`` up to a finite verb, a complementiser, a cue or punctuation."""
         first = re.match(r"\s*(\w+)", text[start:end])
-        if first and first.group(1).lower() in {*self.lexicon.pronouns, "ham", "henne", "honom", "dem"}:
+        if (
+            first
+            and first.group(1).lower() in {*self.lexicon.pronouns, "ham", "henne", "honom", "dem"}
+            and not self._determiner_at(text, start + first.start(1), end)
+        ):
             return start + first.start(1), start + first.end(1)
         last_end = start
         count = 0
@@ -674,10 +684,26 @@ class AttributionFinder:
         first = tokens[0].lower().strip("(")
         if first in NON_SPEAKERS or first in ("at", "om", "som", "å"):
             return False
-        if first in self.lexicon.pronouns:
+        if first in self.lexicon.pronouns and not self._determiner_at(phrase, 0, len(phrase)):
             return len(tokens) == 1 or tokens[1].lower() in self.adverbs
         return any(t[:1].isupper() or re.match(r"\d+-år", t) for t in tokens) or any(
             self._is_role_word(t) for t in tokens
+        )
+
+    def _determiner_at(self, text: str, start: int, end: int) -> bool:
+        """Whether the pronoun-like word at ``start`` is a determiner of a following noun phrase:
+        ``sier den nye lederen`` (a phrase), not ``sier den.`` or ``sier de til NRK``."""
+        match = re.match(r"\s*(\w+)\s+([a-zæøå][\w-]*)", text[start:end])
+        if match is None or match.group(1).lower() not in self.lexicon.determiners:
+            return False
+        following = match.group(2)
+        return not (
+            following in self.finite
+            or following in self.adverbs
+            or following in self.negations
+            or following in self.lexicon.speech_verbs
+            or following in self.lexicon.pronouns
+            or following in FRAME_WORDS
         )
 
     def _is_role_word(self, token: str) -> bool:
