@@ -498,3 +498,15 @@ def test_nynorsk_naming_cue(nn: Language) -> None:
 )
 def test_determiner_opens_a_speaker_phrase(nb: Language, text: str, mention: str) -> None:
     assert text_of(only(analyse(nb, text)).speaker) == mention
+
+
+def test_indefinite_article_opens_a_speaker_phrase(nb: Language, nn: Language) -> None:
+    assert (
+        text_of(only(analyse(nb, "– Vi vant, sier en glad Kari Nordmann.")).speaker)
+        == "en glad Kari Nordmann"
+    )
+    assert (
+        text_of(only(analyse(nn, "– Vi vann, seier ein glad Kari Nordmann.")).speaker)
+        == "ein glad Kari Nordmann"
+    )
+    assert only(analyse(nb, "– Slik er det, sier en.")).speaker is None  # generic "en": no source

@@ -229,7 +229,7 @@ class AttributionFinder:
         first = phrase.split()[0].lower()
         if first in self.lexicon.pronouns and not self._determiner_at(text, start, end):
             return start, start + len(phrase.split()[0])
-        if first in NON_SPEAKERS:
+        if _non_speaker(phrase.split()):
             return None
         time = TRAILING_TIME.search(phrase)
         if time:
@@ -682,7 +682,7 @@ class AttributionFinder:
         if not tokens:
             return False
         first = tokens[0].lower().strip("(")
-        if first in NON_SPEAKERS or first in ("at", "om", "som", "å"):
+        if _non_speaker(tokens) or first in ("at", "om", "som", "å"):
             return False
         if first in self.lexicon.pronouns and not self._determiner_at(phrase, 0, len(phrase)):
             return len(tokens) == 1 or tokens[1].lower() in self.adverbs
@@ -735,6 +735,13 @@ class AttributionFinder:
 
 
 # ---------------------------------------------------------------- helpers
+def _non_speaker(tokens: list[str]) -> bool:
+    """A generic or first/second person subject ("sier en", "mener vi"), which names no source;
+    "en"/"ein" before more words is an article ("sier en glad Kari Holm")."""
+    first = tokens[0].lower().strip("(") if tokens else ""
+    return first in NON_SPEAKERS and not (first in ("en", "ein") and len(tokens) > 1)
+
+
 def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Quote | None:
     """An indirect quote whose speaker and addressee come from the tag after its cue."""
     span = char_span(doc, *content)
