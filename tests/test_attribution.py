@@ -510,3 +510,28 @@ def test_indefinite_article_opens_a_speaker_phrase(nb: Language, nn: Language) -
         == "ein glad Kari Nordmann"
     )
     assert only(analyse(nb, "– Slik er det, sier en.")).speaker is None  # generic "en": no source
+
+
+def test_infinitive_report_after_a_relative_pronoun(nb: Language) -> None:
+    quote = only(analyse(nb, "Rapporten gikk til statsråden, som har bedt utvalget om å se på saken."))
+    assert (text_of(quote.speaker), text_of(quote.addressee), content(quote)) == (
+        "statsråden",
+        "utvalget",
+        "se på saken",
+    )
+
+
+def test_directive_with_an_object_prefers_the_infinitive(nb: Language) -> None:
+    quote = only(analyse(nb, "Ordføreren oppfordret alle til å bli med på dugnaden."))
+    assert (text_of(quote.addressee), content(quote)) == ("alle", "bli med på dugnaden")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Statsråden ble også bedt om å svare innen fredag.",  # passive behind an adverb
+        "Han kaller byen for verdens beste.",  # naming without quoted words: no report
+    ],
+)
+def test_no_report_from_passive_or_plain_naming(nb: Language, text: str) -> None:
+    assert analyse(nb, text) == []

@@ -394,20 +394,26 @@ class AttributionFinder:
         else:
             subject = self._subject_before(doc, start, cue, quotes, sentence_start)
         if subject is None:
+            if re.search(r"\bsom(?:\s+\w+)?\s*$", text[start : cue.start_char]):
+                return None  # "…, som har bedt X om å": the subject is the relative pronoun, not X
             subject = self._subject_after(text, cue, end)
             if subject is None:
                 return None
         # The parse may find an inverted subject ("I boka hevder X at …"): the complement follows it.
         after_subject = subject[1] if subject[0] > cue.start_char else cue.end_char
         inverted = subject[0] > cue.start_char
-        if cue.text.lower() in self.lexicon.naming_cues:
+        naming = cue.text.lower() in self.lexicon.naming_cues
+        if naming:
             named = self._naming(doc, cue, subject, after_subject, end)
             if named is not None:
                 return named
-        complement = self._complement(text, after_subject, end, require_at=inverted, cue=cue)
         told: tuple[int, int] | None = None  # the object of a directive cue: who was asked
-        if complement is None and self._takes_infinitive(text, cue):
+        complement = None
+        if self._takes_infinitive(text, cue):
             complement, told = self._infinitive(text, after_subject, end) or (None, None)
+        if complement is None:
+            # A naming cue without quoted words reports only an "at" clause ("kaller X for Y" names).
+            complement = self._complement(text, after_subject, end, require_at=inverted or naming, cue=cue)
         if complement is None:
             return None
         bare = not re.search(r"\b(?:at|om)\s+$", text[max(complement - 4, 0) : complement])
@@ -477,6 +483,10 @@ class AttributionFinder:
         # "Eriksson, som mener …": the antecedent of a relative pronoun.
         relative = re.search(r"(?P<np>(?:[A-ZÆØÅ][\w-]*\s+)*[A-ZÆØÅ][\w-]*),?\s+som\s*$", segment)
         if relative:
+            return start + relative.start("np"), start + relative.end("np")
+        # "… til statsråden, som har bedt …": a role noun as the antecedent.
+        relative = re.search(r"(?P<np>[a-zæøå][\w-]*),\s+som\s*$", segment)
+        if relative and self._is_role_word(relative.group("np")):
             return start + relative.start("np"), start + relative.end("np")
         # "… at hun mener …": the nearest clause opening.
         boundary = _last_match(r"(?:\b(?:at|om|og|men)\s+|[,:]\s+)", segment)
@@ -630,10 +640,13 @@ class AttributionFinder:
         addressee, and a negated one (``har aldri bedt om å``) reports nothing that was said."""
         if cue.text.lower() not in self.lexicon.infinitive_cues:
             return False
-        before = text[max(cue.start_char - 24, 0) : cue.start_char].lower().split()[-2:]
-        return not (before and before[-1] in self.passive_auxiliaries) and not any(
-            word in self.negations for word in before
-        )
+        before = text[max(cue.start_char - 40, 0) : cue.start_char].lower().split()
+        if any(word in self.negations for word in before[-2:]):
+            return False
+        # Adverbs may stand between the auxiliary and the participle: "ble også bedt om å …".
+        while before and before[-1] in self.adverbs:
+            before.pop()
+        return not (before and before[-1] in self.passive_auxiliaries)
 
     def _infinitive(self, text: str, position: int, end: int) -> tuple[int, tuple[int, int] | None] | None:
         """Start of an infinitive report after the cue, and the cue's object, who was asked:
