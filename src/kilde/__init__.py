@@ -25,9 +25,7 @@ def load(language: str = "nb", rules_only: bool = False) -> Language:
     from kilde.pipeline import load as load_pipeline
 
     try:
-        # Called as load_pipeline(language) by default, like the corpus workers do, so that
-        # its cache holds one entry per pipeline.
-        return load_pipeline(language, rules_only=True) if rules_only else load_pipeline(language)
+        return load_pipeline(language, rules_only)
     except ValueError as error:
         raise KildeError(str(error)) from None
 

@@ -42,6 +42,9 @@ from kilde.types import Quote, doc_quotes
 
 # Conjunctions that open an adverbial clause after a tag: "…, sier han etter at …".
 ADVERBIAL_SUBORDINATORS = r"(?:etter|før|uten|utan|fordi|siden|sidan|mens|medan)"
+ADVERBIAL_CLAUSE = re.compile(rf"{ADVERBIAL_SUBORDINATORS}\b")
+# Where a tag's speaker ends: "…, sa X at …", "…, mener X etter at …".
+TAG_COMPLEMENT = re.compile(rf"\s+(?:{ADVERBIAL_SUBORDINATORS}\s+)?at\s")
 # Words after a pronoun that show it stands alone: "sier de til NRK", "melder de blant annet om".
 FRAME_WORDS = frozenset(
     {"at", "om", "og", "men", "som", "da", "då", "når", "fordi", "dersom", "hvis", "viss"}
@@ -201,7 +204,7 @@ class AttributionFinder:
         if brk:
             segment = segment[: brk.start()]
         # "…, sa X at …": the speaker ends before the complement (or "etter at …", an adverbial).
-        complement = re.search(rf"\s+(?:{ADVERBIAL_SUBORDINATORS}\s+)?at\s", segment)
+        complement = TAG_COMPLEMENT.search(segment)
         if complement:
             segment = segment[: complement.start()]
         addressee = None
@@ -400,8 +403,8 @@ class AttributionFinder:
             if subject is None:
                 return None
         # The parse may find an inverted subject ("I boka hevder X at …"): the complement follows it.
-        after_subject = subject[1] if subject[0] > cue.start_char else cue.end_char
         inverted = subject[0] > cue.start_char
+        after_subject = subject[1] if inverted else cue.end_char
         naming = cue.text.lower() in self.lexicon.naming_cues
         if naming:
             named = self._naming(doc, cue, subject, after_subject, end)
@@ -660,7 +663,7 @@ class AttributionFinder:
         start, object_end = match.span("object")
         # Adverbs are no object: "truet også med å …".
         while (word := re.match(r"\s*(\S+)", text[start:object_end])) and (
-            word.group(1).lower() in self.adverbs | self.negations
+            word.group(1).lower() in self.adverbs or word.group(1).lower() in self.negations
         ):
             start += word.end()
         told = trim(text, start, object_end) if text[start:object_end].strip() else None
@@ -836,7 +839,7 @@ def _closes_sentence(text: str, tag: Tag, end: int) -> bool:
     """Whether a tag (speaker, maybe addressee) runs to the end of its sentence: ``…, sier han.``."""
     last = max(b[1] for b in (tag.speaker, tag.addressee) if b is not None)
     rest = text[last:end].strip(" .,")
-    if re.match(rf"{ADVERBIAL_SUBORDINATORS}\b", rest):
+    if ADVERBIAL_CLAUSE.match(rest):
         return True  # "…, mener han etter at …": an adverbial clause belongs to the frame
     return len(words(rest)) <= 3 and not re.search(r"\b(?:at|om)\b", rest)
 

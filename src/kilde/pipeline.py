@@ -74,10 +74,26 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
     return nlp
 
 
-@cache
 def load(language: str = "nb", rules_only: bool = False) -> Language:
     """The shared pipeline for ``language`` (``nb`` or ``nn``), built once per process.
 
     ``rules_only`` leaves out the trained model (tagger, parser, NER) even where it is installed.
     """
+    # Positional arguments for the cache, so that load("nb") and load("nb", rules_only=False)
+    # share one pipeline.
+    return _shared_pipeline(language, rules_only)
+
+
+@cache
+def _shared_pipeline(language: str, rules_only: bool) -> Language:
     return build_pipeline(language, use_model=not rules_only)
+
+
+def pipelines_built() -> int:
+    """How many shared pipelines this process has built so far (rebuilds included)."""
+    return _shared_pipeline.cache_info().misses
+
+
+def drop_pipelines() -> None:
+    """Forget the shared pipelines; the next :func:`load` builds them anew."""
+    _shared_pipeline.cache_clear()

@@ -125,18 +125,18 @@ def process_chunk(records: list[CorpusRecord], default_language: str | None = No
 
 
 def _pipelines_built() -> int:
-    from kilde.pipeline import load
+    from kilde.pipeline import pipelines_built
 
-    return load.cache_info().misses
+    return pipelines_built()
 
 
 def recycle_pipelines(languages: set[str]) -> bool:
     """Drop this process's pipelines when one has outgrown ``VOCAB_LIMIT``; True when it did."""
-    from kilde.pipeline import load
+    from kilde.pipeline import drop_pipelines, load
 
     if not any(len(load(language).vocab.strings) > VOCAB_LIMIT for language in languages):
         return False
-    load.cache_clear()
+    drop_pipelines()
     gc.collect()
     return True
 
