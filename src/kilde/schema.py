@@ -1,0 +1,25 @@
+"""The JSON Schema (draft 2020-12) of the ``kilde/1`` output, shipped with the package.
+
+``docs/output-format.md`` explains the format in prose; the schema says the same to a
+validator, e.g. with the ``jsonschema`` package::
+
+    import jsonschema, kilde, kilde.schema
+    jsonschema.validate(kilde.analyze(text), kilde.schema.json_schema())
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+SCHEMA_FILE = "kilde-1.schema.json"
+"""The schema's file name inside the ``kilde`` package."""
+
+
+def json_schema() -> dict[str, Any]:
+    """The ``kilde/1`` JSON Schema as a dict (a fresh copy on every call, free to change)."""
+    return json.loads(files("kilde").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
+
+
+__all__ = ["SCHEMA_FILE", "json_schema"]
