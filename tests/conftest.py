@@ -15,6 +15,15 @@ import kilde
 import kilde.pipeline
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--real-texts",
+        choices=("sample", "all"),
+        default="sample",
+        help="Which of the real texts in ../shared tests/test_real_texts.py runs kilde over.",
+    )
+
+
 def stage_pipeline(lang: str, stages: tuple[str, ...]) -> Language:
     """A blank pipeline with kilde's sentencizer followed by ``stages``."""
     nlp = spacy.blank(lang)

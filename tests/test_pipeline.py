@@ -296,6 +296,29 @@ ODD_TEXTS = [
 ]
 
 
+# Texts that end in a cue verb: the tag after the cue runs into the end of the text.
+ENDING_IN_A_CUE = [
+    "Det er farlig, sier",
+    "Det er farlig, sier ",
+    "Brua er stengt, opplyser",
+    "Vegen er open att, seier",
+    "Isen er for tynn, ifølge",
+    "Kari sier at",
+]
+
+
+@pytest.mark.parametrize("rules_only", [True, False])
+@pytest.mark.parametrize("text", ENDING_IN_A_CUE)
+def test_text_ending_in_a_cue_gives_an_analysis(text: str, rules_only: bool) -> None:
+    validate(kilde.analyze(text, rules_only=rules_only), text)
+
+
+@pytest.mark.parametrize("text", ["a\ud800 sier han", "\udfff", "«Hei», sier Kari\udc80."])
+def test_lone_surrogate_is_a_kilde_error(text: str) -> None:
+    with pytest.raises(KildeError, match="lone surrogate"):
+        kilde.analyze(text)
+
+
 @pytest.mark.parametrize("text", ODD_TEXTS)
 def test_odd_but_valid_text_gives_an_analysis(text: str) -> None:
     validate(kilde.analyze(text), text)

@@ -47,6 +47,14 @@ def analyze(
         raise KildeError("the text is empty")
     if len(text) > MAX_TEXT_CHARS:
         raise KildeError(f"the text is {len(text):,} characters; kilde analyses at most {MAX_TEXT_CHARS:,}")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        # A lone surrogate ("\ud800" in JSON) is no character: no offset could point at it.
+        raise KildeError(
+            f"the text is not valid Unicode: a lone surrogate U+{ord(text[error.start]):04X} "
+            f"at character {error.start:,}"
+        ) from None
     if language in (None, "auto"):
         language = detect_language(text)
     doc = load(language, rules_only)(text)

@@ -187,8 +187,8 @@ class AttributionFinder:
 
     # ------------------------------------------------------------ direct quotes
     def _tag_after(self, text: str, cue_end: int, limit: int) -> Tag:
-        """Speaker and addressee in ``, sier X til Y.`` after the cue."""
-        sentence_end = _sentence_end_after(text, cue_end, limit)
+        """Speaker and addressee in ``, sier X til Y.`` after the cue, up to ``limit`` (or the text's end)."""
+        sentence_end = _sentence_end_after(text, cue_end, min(limit, len(text)))
         segment_start = cue_end
         while segment_start < sentence_end and text[segment_start] in " \t":
             segment_start += 1
@@ -311,6 +311,7 @@ class AttributionFinder:
         content_end = _strip_end(text, start, end)
         clause_start = start
         previous: Quote | None = None
+        made: list[Quote] = []
         for cue in cues:
             if cue.label_ == DIRECT_ONLY:
                 continue
@@ -330,7 +331,10 @@ class AttributionFinder:
                 continue  # "sa han at han synes …": one report, not two
             if any(True for _ in quote_pairs(text[quote.start_char : quote.end_char])):
                 quote.type = "mixed"
+            for earlier in made:
+                _end_inside_frame(doc, earlier, quote)
             quotes.append(quote)
+            made.append(quote)
             previous = quote
 
     def _according(self, doc: Doc, cue: Span, start: int, end: int) -> Quote | None:
@@ -851,6 +855,16 @@ def _coordination_end(text: str, start: int, end: int, clause_words: frozenset[s
         if word not in clause_words and word not in ("at", "om") and not match.group(1)[:1].isupper():
             return start + match.start()
     return end
+
+
+def _end_inside_frame(doc: Doc, inner: Quote, frame: Quote) -> None:
+    """``X lover å …, ifølge Y, skriver Z.``: a report whose cue lies in a later frame's content
+    ends with that content; the frame's own tag is not part of what was reported."""
+    if inner.cue is None or not frame.content:
+        return
+    inside = frame.start_char <= inner.cue.start_char < frame.end_char
+    if inside and inner.start_char < frame.end_char < inner.end_char:
+        _truncate(doc, inner, frame.end_char)
 
 
 def _truncate(doc: Doc, quote: Quote, end: int) -> None:

@@ -33,6 +33,8 @@ LOOKBACK = 200
 # How many following quotes a quote heading may take its speaker from.
 HEADING_REACH = 40
 DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n", "t")
+# A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
+NOUN_ENDING = "(?:" + "|".join((*DEFINITE_SUFFIXES, "er", "ar", "e")) + ")?"
 WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
 ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
 NAME_PREPOSITIONS = frozenset(
@@ -434,8 +436,11 @@ class SpeakerResolver:
         previous_speaker: Entity | None,
     ) -> Entity | None:
         stem = mention.role or _description(mention.text)
+        # The stem ends a word (a compound's head, "UP-sjef"), maybe with an inflected ending:
+        # "fiskeren" is not "Fiskeribladet".
+        names_stem = re.compile(re.escape(stem) + NOUN_ENDING + r"(?!\w)")
         for _, entity, _ in reversed(history[-LOOKBACK:]):
-            if any(stem in alias.lower() for alias in entity.aliases) or stem in entity.name.lower():
+            if any(names_stem.search(name.lower()) for name in (entity.name, *entity.aliases)):
                 return entity
         # A bare title ("forskeren", "69-åringen") continues the latest speaker; "legen i Oslo" does not.
         single_word = len(mention.text.split()) == 1

@@ -25,30 +25,80 @@ FRAME_RANK = {"media": 3, "document": 2, "organization": 1}
 
 @dataclass
 class ProvenanceBuilder:
-    """Component ``kilde_provenance``: fills ``doc._.provenance`` and ``Quote.parent``."""
+    """Component ``kilde_provenance``: fills ``doc._.provenance`` and ``Quote.parent``.
+
+    Both are acyclic by construction: a quote is nested in an outer quote only when that
+    does not close a loop of nesting, and an entity is cited by another only when that does
+    not close a loop of citing; otherwise it stands as a source of the article itself.
+    """
 
     name: str = "kilde_provenance"
 
     def __call__(self, doc: Doc) -> Doc:
         register_extensions()
         quotes = doc_quotes(doc)
+        _nest(quotes)
         edges: list[ProvenanceEdge] = []
-        seen: set[tuple[str, str]] = set()
-        nearby = _Neighbourhood(quotes)
-        for index, quote in enumerate(quotes):
+        cited_by: dict[str, set[str]] = {}
+        for quote in quotes:
             if quote.entity_id is None:
                 continue
-            parent = _outer_quote(index, quotes, nearby.around(quote))
-            quote.parent = parent
-            target = quotes[parent].entity_id if parent is not None else None
-            if target is None or target == quote.entity_id:
+            target = quotes[quote.parent].entity_id if quote.parent is not None else None
+            if target is None or target == quote.entity_id or _reaches(cited_by, target, quote.entity_id):
                 target = ARTICLE
-            if (quote.entity_id, target) in seen:
+            if target in cited_by.get(quote.entity_id, ()):
                 continue
-            seen.add((quote.entity_id, target))
+            cited_by.setdefault(quote.entity_id, set()).add(target)
             edges.append(ProvenanceEdge(source=quote.entity_id, target=target, via=quote))
         doc._.provenance = edges
         return doc
+
+
+def _nest(quotes: list[Quote]) -> None:
+    """Set each attributed quote's ``parent``: the innermost report around it, never a loop.
+
+    Inner quotes (the shortest) choose first; a candidate whose own chain of parents leads
+    back to the quote is passed over, so the nesting stays a forest whatever the text.
+    """
+    nearby = _Neighbourhood(quotes)
+    candidates = {
+        index: _outer_quotes(index, quotes, nearby.around(quote))
+        for index, quote in enumerate(quotes)
+        if quote.entity_id is not None
+    }
+    for quote in quotes:
+        quote.parent = None
+    for index in sorted(candidates, key=lambda i: (_length(quotes[i]), i)):
+        for outer in candidates[index]:
+            if not _ancestor(quotes, outer, index):
+                quotes[index].parent = outer
+                break
+
+
+def _ancestor(quotes: list[Quote], start: int, index: int) -> bool:
+    """Whether ``index`` is ``start`` or one of its parents."""
+    seen: set[int] = set()
+    current: int | None = start
+    while current is not None and current not in seen:
+        if current == index:
+            return True
+        seen.add(current)
+        current = quotes[current].parent
+    return False
+
+
+def _reaches(edges: dict[str, set[str]], start: str, goal: str) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along ``edges``."""
+    stack, seen = [start], {start}
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for following in edges.get(node, ()):
+            if following not in seen:
+                seen.add(following)
+                stack.append(following)
+    return False
 
 
 class _Neighbourhood:
@@ -73,21 +123,28 @@ def _extent(quote: Quote) -> tuple[int, int]:
     return min(s.start_char for s in spans), max(s.end_char for s in spans)
 
 
-def _outer_quote(index: int, quotes: list[Quote], candidates: list[int]) -> int | None:
-    """The quote whose report contains quote ``index``, if any (among ``candidates``)."""
+def _outer_quotes(index: int, quotes: list[Quote], candidates: list[int]) -> list[int]:
+    """The quotes whose report may contain quote ``index``, innermost first (among ``candidates``).
+
+    A report contains another when the other's cue or speaker lies in its content, or when both
+    report the same claim and it is the outer frame by kind. Among several, the shortest content
+    is innermost, and of equal ones the lower-ranked frame (a document inside a medium).
+    """
     inner = quotes[index]
     anchors = [span for span in (inner.cue, inner.speaker) if span is not None]
-    best: int | None = None
+    found: list[int] = []
     for other_index in candidates:
         other = quotes[other_index]
         if other_index == index or other.entity_id is None or other.entity_id == inner.entity_id:
             continue
-        if other.type != "direct" and any(_within(anchor, other.content) for anchor in anchors):
-            best = other_index
-            continue
-        if _same_claim(inner, other) and _rank(other) > _rank(inner):
-            best = other_index
-    return best
+        contains = other.type != "direct" and any(_within(anchor, other.content) for anchor in anchors)
+        if contains or (_same_claim(inner, other) and _rank(other) > _rank(inner)):
+            found.append(other_index)
+    return sorted(found, key=lambda i: (_length(quotes[i]), _rank(quotes[i]), i))
+
+
+def _length(quote: Quote) -> int:
+    return quote.end_char - quote.start_char
 
 
 def _within(anchor: Span, parts: list[Span]) -> bool:
