@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -575,3 +577,115 @@ def test_rules_only_leaves_out_the_model(tmp_path: Path) -> None:
     rules = kilde.load("nb", rules_only=True)
     assert "parser" not in rules.pipe_names and "ner" not in rules.pipe_names
     assert rules is not kilde.load("nb")
+
+
+# --- version and help ---------------------------------------------------------------------------
+
+# Typer's labels for Python types (<bool>, <str>, <path>, <int range>, <list[Path]>), which --help
+# must never show: a value is named by its metavar, a flag by nothing.
+PYTHON_TYPE_LABEL = re.compile(r"<(?:bool|str|path|int|float|list|tuple|dict|datetime|uuid|file)\b")
+
+
+def command_helps() -> list[tuple[list[str], str]]:
+    """The --help text of kilde and of each of its commands (all of them, including ones added later)."""
+    group = typer.main.get_command(app)
+    argvs = [["--help"]] + [[name, "--help"] for name in sorted(group.commands)]  # type: ignore[attr-defined]
+    helps = []
+    for argv in argvs:
+        result = runner.invoke(app, argv, terminal_width=200)
+        assert result.exit_code == 0, result.output
+        helps.append((argv, result.stdout))
+    return helps
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"kilde {kilde.__version__}\n"
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.strip() == f"kilde {kilde.__version__}"
+    assert re.fullmatch(r"\d+\.\d+\.\d+\S*", kilde.__version__)
+
+
+def test_help_shows_no_python_types() -> None:
+    helps = command_helps()
+    assert len(helps) >= 6  # kilde, analyze, batch, report, eval, serve
+    for argv, text in helps:
+        assert not PYTHON_TYPE_LABEL.search(text), (argv, PYTHON_TYPE_LABEL.findall(text), text)
+        assert "--help" in text
+    top = dict((tuple(argv), text) for argv, text in helps)[("--help",)]
+    assert "--version" in top
+
+
+def test_every_option_value_has_a_metavar() -> None:
+    """Options that take a value name it (PATH, N, SECONDS, a choice); flags show no metavar."""
+    group = typer.main.get_command(app)
+    commands = [group, *group.commands.values()]  # type: ignore[attr-defined]
+    for command in commands:
+        for param in command.params:
+            if param.param_type_name != "option":
+                assert param.metavar, (command.name, param.name)  # arguments: PATH, INPUT, OUTDIR, GOLD_DIR
+                assert param.metavar.upper() == param.metavar, (command.name, param.name)
+            elif param.is_flag:
+                assert not param.metavar, (command.name, param.name)
+            else:
+                choice = param.type_descriptor.is_choice
+                assert choice or param.metavar, f"{command.name} {param.opts[0]} needs a metavar"
+
+
+def test_help_names_values() -> None:
+    helps = {" ".join(argv): text for argv, text in command_helps()}
+    assert "N" in helps["batch --help"] and "SECONDS" in helps["serve --help"]
+    assert "GOLD_DIR" in helps["eval --help"] and "FILE" in helps["report --help"]
+    usage = next(line for line in helps["batch --help"].splitlines() if "Usage:" in line)
+    assert "INPUT" in usage and "INPUT...}..." not in usage
+
+
+# --- a fresh install, as the README says --------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def readme_commands() -> list[str]:
+    """The README's two opening commands: install and analyse the example; install and run the tests."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.DOTALL)[:2]
+    commands = [block.strip() for block in blocks]
+    assert all("\n" not in command for command in commands), commands
+    return commands
+
+
+def test_ci_runs_the_readme_commands_verbatim() -> None:
+    """.ci/run installs exactly as a user does: the README's commands, and no pip step of its own
+    (an earlier `pip install --upgrade pip` there hid an install that failed with the pip that
+    `python3 -m venv` brings)."""
+    first, second = readme_commands()
+    assert first.startswith("python3 -m venv .venv && .venv/bin/pip install . && ")
+    assert first.endswith(" analyze src/kilde/examples/artikkel_nb.txt")
+    assert second == "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/pytest"
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in script.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    # Each command whole, on its own line; `|| exit` may follow, since set -e lets a failure
+    # before the last && pass.
+    found = [n for command in (first, second) for n, line in enumerate(lines) if line.startswith(command)]
+    assert len(found) == 2 and found[0] < found[1], found
+    for n in found:
+        assert lines[n] in (first, second) or lines[n].endswith(" || exit"), lines[n]
+    pip_lines = [line for line in lines if re.search(r"\bpip\b", line)]
+    assert pip_lines == [lines[n] for n in found]
+    assert "set -euo pipefail" in lines
+
+
+def test_html_extraction_dependencies_are_installed() -> None:
+    """HTML input needs lxml's HTML cleaner, which lxml 6 ships apart (lxml_html_clean); a pip that
+    does not resolve the lxml[html_clean] extra left it out, and every HTML input failed."""
+    import justext  # noqa: F401  (imports lxml.html.clean)
+    import lxml.html.clean  # noqa: F401
+    import lxml_html_clean  # noqa: F401
+
+    from kilde.io import read_document
+
+    document = read_document(NEWS_HTML.encode())
+    assert document.metadata["format"] == "html"
+    assert "Vi fikk ut alle kuene i tide" in document.text
+    assert "informasjonskapsler" not in document.text

@@ -13,11 +13,55 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn, TextIO
 
 import typer
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 import kilde
 from kilde import KildeError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+class _Argument(TyperArgument):
+    """An argument whose help shows its metavar alone, without Typer's type label (``<list[Path]>``)."""
+
+    def display_type_rich(self, ctx: typer.Context) -> str | None:
+        return None
+
+
+def _plain_metavars(params: Sequence[Any]) -> None:
+    """Let ``--help`` name values by metavar (PATH, N, SECONDS), never by a Python type such as ``<bool>``.
+
+    Flags take no value and show none; arguments show their name alone.
+    """
+    for param in params:
+        if isinstance(param, TyperArgument) and not isinstance(param, _Argument):
+            param.__class__ = _Argument  # adds no state, only the help display
+        elif isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+
+
+class _PlainHelp:
+    """For a Typer command or group: its help shows metavars, not Python types (see ``_plain_metavars``)."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self.params)
+
+    def get_help_option(self, ctx: typer.Context) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        _plain_metavars([option])
+        return option
+
+
+class _Command(_PlainHelp, TyperCommand):
+    """A kilde command (``analyze``, ``batch``, …)."""
+
+
+class _Group(_PlainHelp, TyperGroup):
+    """The ``kilde`` group of commands."""
+
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, cls=_Group)
 
 DEBUG_ENV = "KILDE_DEBUG"
 """Set this environment variable to see the traceback of an unexpected error."""
@@ -66,7 +110,25 @@ def _user_errors() -> Iterator[None]:
         _fail(str(error))
 
 
-@app.command("analyze")
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"kilde {kilde.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_show_version, help="Show kilde's version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options that come before the command (``kilde --version``)."""
+
+
+@app.command("analyze", cls=_Command)
 def analyze_command(
     path: Annotated[
         str, typer.Argument(metavar="PATH", help="Article file (plain text or HTML), or - to read stdin.")
@@ -180,12 +242,12 @@ def _batch_file(input_path: Path, output: Path, default_language: str | None) ->
     typer.echo(f"{ok + errors} records: {ok} ok, {errors} errors", err=True)
 
 
-@app.command("batch")
+@app.command("batch", cls=_Command)
 def batch_command(
     inputs: Annotated[
         list[Path],
         typer.Argument(
-            metavar="INPUT...",
+            metavar="INPUT",
             help='JSON Lines ({"id", "text", "language"?} per line), folders of .txt/.html files, '
             "or WARC / WARC.gz web archives.",
         ),
@@ -204,14 +266,19 @@ def batch_command(
         typer.Option("--language", "-l", help="nb, nn or auto; used for records without a language."),
     ] = LanguageChoice.auto,
     workers: Annotated[
-        int | None, typer.Option("--workers", "-w", min=1, help="Local worker processes (default 1).")
+        int | None,
+        typer.Option("--workers", "-w", min=1, metavar="N", help="Local worker processes (default 1)."),
     ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option("--scheduler", metavar="tcp://HOST:PORT", help="Run on this Dask cluster instead."),
     ] = None,
-    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Articles per task.")] = 32,
-    shard_size: Annotated[int, typer.Option("--shard-size", min=1, help="Records per output shard.")] = 1000,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", min=1, metavar="N", help="Articles per task.")
+    ] = 32,
+    shard_size: Annotated[
+        int, typer.Option("--shard-size", min=1, metavar="N", help="Records per output shard.")
+    ] = 1000,
     retry_errors: Annotated[
         bool, typer.Option("--retry-errors", help="Analyse again the records that failed in earlier runs.")
     ] = False,
@@ -249,14 +316,12 @@ def batch_command(
     typer.echo(summary.line(), err=True)
 
 
-@app.command("report")
+@app.command("report", cls=_Command)
 def report_command(
     outdir: Annotated[Path, typer.Argument(metavar="OUTDIR", help="The output folder of a corpus run.")],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output", "-o", metavar="report.html", help="Where to write the page (OUTDIR/report.html)."
-        ),
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write the page (OUTDIR/report.html)."),
     ] = None,
 ) -> None:
     """Write one self-contained HTML page of charts about a corpus run (no network needed to view it)."""
@@ -268,15 +333,22 @@ def report_command(
     typer.echo(f"wrote {target}", err=True)
 
 
-@app.command("eval")
+@app.command("eval", cls=_Command)
 def eval_command(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold JSON files (annotation-guidelines.md).")],
+    gold_dir: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GOLD_DIR",
+            help="Folder of gold files: one JSON file per article, with its text and the quotes a person "
+            "marked in it (content, speaker, cue, type).",
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
     errors: Annotated[
         Path | None,
         typer.Option(
             "--errors",
-            metavar="ERRORS.json",
+            metavar="FILE",
             help="Also write every missed, spurious and wrongly attributed quote, per article, here.",
         ),
     ] = None,
@@ -300,17 +372,26 @@ def eval_command(
         render_metrics(metrics)
 
 
-@app.command("serve")
+@app.command("serve", cls=_Command)
 def serve_command(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option("--host", metavar="HOST", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port to listen on.")
+    ] = 8000,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", min=1, help="Analysis processes (default: one per core, at most 4)."),
+        typer.Option(
+            "--workers", min=1, metavar="N", help="Analysis processes (default: one per core, at most 4)."
+        ),
     ] = None,
     time_limit: Annotated[
         float,
-        typer.Option("--time-limit", min=0.1, help="Seconds one analysis may take before it answers 503."),
+        typer.Option(
+            "--time-limit",
+            min=0.1,
+            metavar="SECONDS",
+            help="Seconds one analysis may take before it answers 503.",
+        ),
     ] = 20.0,
 ) -> None:
     """Start the web app for fact-checkers: paste or upload an article and see who said what."""
