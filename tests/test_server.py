@@ -8,15 +8,22 @@ quotes the stages find.
 
 from __future__ import annotations
 
+import http.client
+import json
 import re
+import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 import warnings
 from collections.abc import Iterator
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 import kilde
@@ -78,9 +85,15 @@ def sleepy_analyzer(text: str, language: str | None = None, doc_id: str | None =
     return fake_result(text, language, doc_id)
 
 
+def local_client(app: Any, **options: Any) -> TestClient:
+    """A TestClient that sends ``Host: localhost``: the app answers loopback names by default, and
+    TestClient's own ``testserver`` is not one of them."""
+    return TestClient(app, base_url="http://localhost", **options)
+
+
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(executor="thread", workers=2)) as test_client:
+    with local_client(create_app(executor="thread", workers=2)) as test_client:
         yield test_client
 
 
@@ -215,7 +228,7 @@ def test_chunked_request_over_2_mb_is_413(client: TestClient) -> None:
 
 def test_body_limit_boundary() -> None:
     app = create_app(fake_result, executor="thread", workers=1, max_body_bytes=1000)
-    with TestClient(app) as small:
+    with local_client(app) as small:
         prefix, suffix = b'{"text": "', b'"}'
         exact = prefix + b"a" * (1000 - len(prefix) - len(suffix)) + suffix
         assert small.post("/api/analyze", content=exact).status_code == 200
@@ -265,7 +278,7 @@ def test_overrun_analysis_is_503_and_server_keeps_serving() -> None:
         return fake_result(text, language, doc_id)
 
     app = create_app(slow, executor="thread", workers=2, time_limit=0.2)
-    with TestClient(app) as test_client:
+    with local_client(app) as test_client:
         started = time.monotonic()
         response = test_client.post("/api/analyze", json={"text": "SLOW article"})
         assert_error(response, 503, "longer than 0.2 s")
@@ -286,7 +299,7 @@ def test_busy_server_is_503() -> None:
         return fake_result(text, language, doc_id)
 
     app = create_app(blocking, executor="thread", workers=1, time_limit=30, queue_limit=0.2)
-    with TestClient(app) as test_client:
+    with local_client(app) as test_client:
         first: dict[str, Any] = {}
         worker = threading.Thread(
             target=lambda: first.update(response=test_client.post("/api/analyze", json={"text": "BLOCK"}))
@@ -311,14 +324,92 @@ def test_failing_analyzer_is_500_and_kilde_errors_are_422() -> None:
             raise KildeError("kilde cannot read this")
         return fake_result(text, language, doc_id)
 
-    with TestClient(create_app(broken, executor="thread", workers=1)) as test_client:
+    with local_client(create_app(broken, executor="thread", workers=1)) as test_client:
         assert_error(test_client.post("/api/analyze", json={"text": "BUG"}), 500, "something broke")
         assert_error(test_client.post("/api/analyze", json={"text": "REFUSE"}), 422, "cannot read this")
         assert test_client.post("/api/analyze", json={"text": "ok"}).status_code == 200
 
 
+def assert_clean_500(response: Any, fragment: str) -> None:
+    """A JSON 500 whose detail is one line and shows no traceback or source paths."""
+    assert_error(response, 500, fragment)
+    detail = response.json()["detail"]
+    assert "\n" not in detail and "Traceback" not in detail and ".py" not in detail, detail
+    assert len(detail) < 400
+    assert set(response.json()) == {"detail"}
+
+
+def test_crash_inside_kilde_analyze_is_a_clean_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    """kilde.analyze itself raising (as it once did on a text ending in a cue verb) is a JSON 500."""
+    real = kilde.analyze
+
+    def crashing(text: str, language: str | None = None, doc_id: str | None = None) -> dict[str, Any]:
+        if text.rstrip().endswith("sier"):
+            raise IndexError("list index out of range\n  in a second line\n" + "x" * 2000)
+        return real(text, language=language, doc_id=doc_id)
+
+    monkeypatch.setattr(kilde, "analyze", crashing)
+    with local_client(create_app(executor="thread", workers=1)) as test_client:
+        for path in ("/api/analyze", "/api/report"):
+            response = test_client.post(path, json={"text": "Det er farlig å bade her, sier"})
+            assert_clean_500(response, "IndexError: list index out of range")
+            upload = test_client.post(path, files={"file": ("slutt.txt", b"Vannet er kaldt, sier")})
+            assert_clean_500(upload, "IndexError")
+        assert test_client.get("/api/health").json()["workers"] == 1
+        assert_serves(test_client)
+
+
+def test_crash_outside_the_analysis_is_a_clean_500(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kilde.server import app as app_module
+
+    def broken_view(result: dict[str, Any]) -> dict[str, Any]:
+        raise KeyError("speaker")
+
+    monkeypatch.setattr(app_module, "page_view", broken_view)
+    with local_client(create_app(fake_result, executor="thread", workers=1)) as test_client:
+        response = test_client.post("/api/report", json={"text": "Hei"})
+        assert_clean_500(response, "KeyError")
+        for name, value in SECURITY_HEADERS:
+            assert response.headers[name.decode()] == value.decode()
+        assert test_client.post("/api/analyze", json={"text": "Hei"}).status_code == 200
+
+
+def test_unexpected_error_in_any_route_is_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    app = create_app(fake_result, executor="thread", workers=1)
+
+    @app.get("/api/broken")
+    async def broken() -> None:
+        raise ZeroDivisionError("division by zero")
+
+    with local_client(app, raise_server_exceptions=False) as test_client:
+        assert_clean_500(test_client.get("/api/broken"), "ZeroDivisionError")
+        assert_serves(test_client)
+
+
+def crashing_analyzer(text: str, language: str | None = None, doc_id: str | None = None) -> dict[str, Any]:
+    """Raises on texts containing "CRASH", exits its process on "EXIT" (module level: picklable)."""
+    if "CRASH" in text:
+        raise ValueError("the analysis tripped over itself")
+    if "EXIT" in text:
+        raise SystemExit(3)
+    return fake_result(text, language, doc_id)
+
+
+def test_process_pool_survives_a_crashing_analysis() -> None:
+    with local_client(create_app(crashing_analyzer, workers=1, queue_limit=60)) as test_client:
+        assert_clean_500(test_client.post("/api/analyze", json={"text": "CRASH"}), "tripped over itself")
+        # The worker caught the exception and stays; the same one answers the next request.
+        assert test_client.get("/api/health").json()["workers"] == 1
+        assert test_client.post("/api/analyze", json={"text": "Etterpå"}).status_code == 200
+        # A worker that dies mid-analysis is a 500 too, and is replaced.
+        assert_clean_500(test_client.post("/api/analyze", json={"text": "EXIT"}), "stopped unexpectedly")
+        response = test_client.post("/api/analyze", json={"text": "Etter omstart"})
+        assert response.status_code == 200, response.text
+        assert test_client.get("/api/health").json()["workers"] == 1
+
+
 def test_process_pool_analyses_with_kilde() -> None:
-    with TestClient(create_app(workers=1)) as test_client:
+    with local_client(create_app(workers=1)) as test_client:
         assert test_client.get("/api/health").json()["workers"] == 1
         response = test_client.post("/api/analyze", json={"text": ARTICLE})
         assert response.status_code == 200, response.text
@@ -330,7 +421,7 @@ def test_process_pool_analyses_with_kilde() -> None:
 
 def test_process_pool_kills_an_overrun_worker_and_replaces_it() -> None:
     app = create_app(sleepy_analyzer, workers=1, time_limit=1.0, queue_limit=60)
-    with TestClient(app) as test_client:
+    with local_client(app) as test_client:
         assert_error(test_client.post("/api/analyze", json={"text": "SLOW"}), 503, "longer than 1 s")
         # The only worker was killed; the next request waits for its replacement, then succeeds.
         response = test_client.post("/api/analyze", json={"text": "Etter omstart"})
@@ -348,6 +439,274 @@ def test_create_app_rejects_bad_settings() -> None:
     for settings in ({"time_limit": 0}, {"workers": 0}, {"max_body_bytes": 0}, {"executor": "fork"}):
         with pytest.raises(ValueError):
             create_app(**settings)  # type: ignore[arg-type]
+
+
+# --- a real server: big bodies over real sockets ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_url() -> Iterator[str]:
+    """The app under uvicorn on a free loopback port, in a background thread (analyses in threads)."""
+    app = create_app(fake_result, executor="thread", workers=1)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(30)
+    sock.close()
+
+
+def big_body(megabytes: int) -> bytes:
+    return b'{"text": "' + "Blåbær. ".encode() * (megabytes * 1024 * 1024 // 9) + b'"}'
+
+
+def pieces(data: bytes, size: int = 64 * 1024) -> Iterator[bytes]:
+    yield from (data[i : i + size] for i in range(0, len(data), size))
+
+
+def http_post(
+    url: str, body: bytes, *, chunked: bool = False, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, Any]]:
+    """POST with http.client, which writes the whole body before it reads the answer."""
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=60)
+    try:
+        sent = {"content-type": "application/json", **(headers or {})}
+        if chunked:
+            connection.request("POST", "/api/analyze", body=pieces(body), headers=sent, encode_chunked=True)
+        else:
+            connection.request("POST", "/api/analyze", body=body, headers=sent)
+        response = connection.getresponse()
+        return response.status, json.loads(response.read())
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("megabytes", [3, 10])
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_big_bodies_get_the_json_413_over_http_client(live_url: str, megabytes: int, chunked: bool) -> None:
+    status, answer = http_post(live_url, big_body(megabytes), chunked=chunked)
+    assert status == 413
+    assert "2 MB" in answer["detail"]
+    assert http_post(live_url, b'{"text": "Det regner, sier Ola."}') == (
+        200,
+        fake_result("Det regner, sier Ola."),
+    )
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_big_bodies_get_the_json_413_over_urllib(live_url: str, chunked: bool) -> None:
+    body = big_body(10)
+    request = urllib.request.Request(
+        f"{live_url}/api/analyze",
+        # An iterable body has no length, so urllib sends it chunked.
+        data=pieces(body) if chunked else body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, timeout=60)
+    assert raised.value.code == 413
+    assert raised.value.headers["content-type"] == "application/json"
+    assert "2 MB" in json.loads(raised.value.read())["detail"]
+
+
+def test_expect_100_continue_gets_the_413_without_sending_the_body(live_url: str) -> None:
+    """A client that waits for "100 Continue" is answered at once and never has to send 10 MB."""
+    address = urlsplit(live_url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as raw:
+        raw.sendall(
+            b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 10485760\r\nExpect: 100-continue\r\n\r\n"
+        )
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 "), head
+    assert b"100 Continue" not in head
+    assert "10 MB" in json.loads(body)["detail"]
+
+
+def test_expect_100_continue_chunked_gets_the_413_after_sending(live_url: str) -> None:
+    """Without a length the server must count, so it says "100 Continue"; then it reads to the end."""
+    address = urlsplit(live_url)
+    with socket.create_connection((address.hostname, address.port), timeout=10) as raw:
+        raw.sendall(
+            b"POST /api/analyze HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\nExpect: 100-continue\r\n\r\n"
+        )
+        assert raw.recv(65536).startswith(b"HTTP/1.1 100 Continue\r\n")
+        for piece in pieces(big_body(3)):
+            raw.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        raw.sendall(b"0\r\n\r\n")
+        answer = b""
+        while chunk := raw.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 "), head
+    assert "2 MB" in json.loads(body)["detail"]
+
+
+def test_refused_host_gets_its_answer_over_http_client(live_url: str) -> None:
+    status, answer = http_post(live_url, big_body(1), headers={"Host": "angriper.example"})
+    assert status == 400 and "angriper.example" in answer["detail"]
+    status, answer = http_post(live_url, big_body(3), headers={"Origin": "http://angriper.example"})
+    assert status == 403 and "angriper.example" in answer["detail"]
+    status, _ = http_post(live_url, b'{"text": "Hei"}', headers={"Origin": live_url})
+    assert status == 200
+
+
+# --- Host and Origin checks -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["localhost", "localhost:8000", "LOCALHOST.", "127.0.0.1", "127.0.0.1:1234", "[::1]", "[::1]:8000"],
+)
+def test_loopback_hosts_are_answered_by_default(client: TestClient, host: str) -> None:
+    assert client.get("/api/health", headers={"host": host}).status_code == 200
+    response = client.post("/api/analyze", json={"text": "Hei"}, headers={"host": host})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["testserver", "angriper.example", "localhost.angriper.example", "127.0.0.2", "[::2]", "", "a b", "x:0"],
+)
+def test_other_hosts_are_400(client: TestClient, host: str) -> None:
+    """A page on a domain re-pointed at 127.0.0.1 (DNS rebinding) sends its own name as Host."""
+    for response in (
+        client.get("/", headers={"host": host}),
+        client.get("/api/health", headers={"host": host}),
+        client.post("/api/analyze", json={"text": "Hei"}, headers={"host": host}),
+    ):
+        assert_error(response, 400, "--allowed-host")
+        assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_allowed_hosts_setting() -> None:
+    app = create_app(
+        fake_result,
+        executor="thread",
+        workers=1,
+        allowed_hosts=["kilde.example", "intern:8080", "10.0.0.0/8"],
+    )
+    expected = {
+        "kilde.example": 200,
+        "kilde.example:443": 200,
+        "intern:8080": 200,
+        "intern:8081": 400,
+        "10.1.2.3:8000": 200,
+        "11.0.0.1": 400,
+        "localhost": 400,  # given hosts replace the default loopback names
+    }
+    with local_client(app) as test_client:
+        statuses = {
+            host: test_client.get("/api/health", headers={"host": host}).status_code for host in expected
+        }
+    assert statuses == expected
+    with local_client(create_app(fake_result, executor="thread", workers=1, allowed_hosts=["*"])) as anyhost:
+        assert anyhost.get("/api/health", headers={"host": "hva-som-helst.example"}).status_code == 200
+
+
+def test_bound_hosts() -> None:
+    """What ``kilde serve --host`` answers to without --allowed-host."""
+    from kilde.server.middleware import AllowedHosts, _split_host
+    from kilde.server.run import bound_hosts
+
+    def allows(bind: str, host: str) -> bool:
+        return AllowedHosts(bound_hosts(bind)).allow(*_split_host(host))
+
+    for name in ("localhost", "127.0.0.1:8000", "[::1]:8000"):
+        assert allows("127.0.0.1", name) and allows("::1", name) and allows("localhost", name)
+    assert allows("127.0.0.5", "127.0.0.5") and not allows("127.0.0.1", "127.0.0.5")
+    assert allows("192.168.1.20", "192.168.1.20:8000") and not allows("192.168.1.20", "localhost")
+    assert not allows("192.168.1.20", "192.168.1.21")
+    for bind in ("0.0.0.0", "::"):  # all interfaces: any address, loopback and this machine's name
+        assert allows(bind, "192.168.1.20:8000") and allows(bind, "[fe80::1]") and allows(bind, "localhost")
+        assert not allows(bind, "angriper.example")
+
+
+def test_cross_origin_posts_are_403(client: TestClient) -> None:
+    for origin in ("http://angriper.example", "null", "http://localhost:8000", "https://localhost.example"):
+        response = client.post("/api/analyze", json={"text": "Hei"}, headers={"origin": origin})
+        assert_error(response, 403, "--allow-origin")
+        upload = client.post("/api/report", files={"file": ("a.txt", b"Hei")}, headers={"origin": origin})
+        assert_error(upload, 403)
+    # The page's own origin (TestClient's base URL), and GETs from anywhere, are fine.
+    assert (
+        client.post("/api/report", json={"text": "Hei"}, headers={"origin": "http://localhost"}).status_code
+        == 200
+    )
+    own = client.post(
+        "/api/analyze",
+        json={"text": "Hei"},
+        headers={"origin": "http://127.0.0.1:8000", "host": "127.0.0.1:8000"},
+    )
+    assert own.status_code == 200
+    assert client.get("/api/health", headers={"origin": "http://angriper.example"}).status_code == 200
+    assert_serves(client)
+
+
+def test_allowed_origins_setting() -> None:
+    app = create_app(fake_result, executor="thread", workers=1, allowed_origins=["https://verktoy.example/"])
+    with local_client(app) as test_client:
+        allowed = test_client.post(
+            "/api/analyze", json={"text": "Hei"}, headers={"origin": "https://verktoy.example"}
+        )
+        assert allowed.status_code == 200
+        assert allowed.headers["access-control-allow-origin"] == "https://verktoy.example"
+        preflight = test_client.options(
+            "/api/analyze",
+            headers={
+                "origin": "https://verktoy.example",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type",
+            },
+        )
+        assert preflight.status_code == 200
+        too_big = test_client.post(
+            "/api/analyze", content=b"x" * (LIMIT + 1), headers={"origin": "https://verktoy.example"}
+        )
+        assert_error(too_big, 413)
+        assert too_big.headers["access-control-allow-origin"] == "https://verktoy.example"
+        other = test_client.post(
+            "/api/analyze", json={"text": "Hei"}, headers={"origin": "https://annen.example"}
+        )
+        assert_error(other, 403)
+        assert "access-control-allow-origin" not in other.headers
+    app = create_app(fake_result, executor="thread", workers=1, allowed_origins=["*"])
+    with local_client(app) as test_client:
+        anyone = test_client.post("/api/analyze", json={"text": "Hei"}, headers={"origin": "null"})
+        assert anyone.status_code == 200
+
+
+def test_bad_host_and_origin_settings_are_refused() -> None:
+    for settings in (
+        {"allowed_hosts": ["to ord"]},
+        {"allowed_hosts": ["vert:99999"]},
+        {"allowed_hosts": ["10.0.0.0/33"]},
+        {"allowed_origins": ["verktoy.example"]},
+        {"allowed_origins": ["ftp://verktoy.example"]},
+        {"allowed_origins": ["https://verktoy.example/sti"]},
+    ):
+        with pytest.raises(ValueError):
+            create_app(fake_result, executor="thread", **settings)  # type: ignore[arg-type]
+    from kilde.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--allowed-host", "to ord"])
+    assert result.exit_code == 1
+    assert "not a host name" in result.output
 
 
 # --- docs, page and headers ----------------------------------------------------------------------
@@ -413,12 +772,30 @@ def test_serve_command_passes_options(monkeypatch: pytest.MonkeyPatch) -> None:
 
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr(run, "serve", lambda **options: calls.append(options))
+    options = ["--host", "0.0.0.0", "--port", "9001", "--workers", "3", "--time-limit", "5"]
+    checks = ["--allowed-host", "kilde.example", "--allowed-host", "10.0.0.0/8"]
     result = CliRunner().invoke(
-        app, ["serve", "--host", "0.0.0.0", "--port", "9001", "--workers", "3", "--time-limit", "5"]
+        app, ["serve", *options, *checks, "--allow-origin", "https://verktoy.example"]
     )
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "0.0.0.0", "port": 9001, "workers": 3, "time_limit": 5.0}]
+    assert calls == [
+        {
+            "host": "0.0.0.0",
+            "port": 9001,
+            "workers": 3,
+            "time_limit": 5.0,
+            "allowed_hosts": ["kilde.example", "10.0.0.0/8"],
+            "allowed_origins": ["https://verktoy.example"],
+        }
+    ]
     defaults = CliRunner().invoke(app, ["serve"])
     assert defaults.exit_code == 0, defaults.output
-    assert calls[-1] == {"host": "127.0.0.1", "port": 8000, "workers": None, "time_limit": 20.0}
+    assert calls[-1] == {
+        "host": "127.0.0.1",
+        "port": 8000,
+        "workers": None,
+        "time_limit": 20.0,
+        "allowed_hosts": [],
+        "allowed_origins": [],
+    }
     assert CliRunner().invoke(app, ["serve", "--port", "0"]).exit_code == 2

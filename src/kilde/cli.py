@@ -393,6 +393,26 @@ def serve_command(
             help="Seconds one analysis may take before it answers 503.",
         ),
     ] = 20.0,
+    allowed_hosts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            metavar="NAME",
+            help=(
+                "Also answer requests for this Host (a name, address, NAME:PORT, network like "
+                "10.0.0.0/8, or * for any); repeatable. Default: the --host address and, for "
+                "loopback, localhost."
+            ),
+        ),
+    ] = None,
+    allowed_origins: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-origin",
+            metavar="ORIGIN",
+            help="Let pages of this origin (https://tool.example) post to the API; repeatable; * for any.",
+        ),
+    ] = None,
 ) -> None:
     """Start the web app for fact-checkers: paste or upload an article and see who said what."""
     try:
@@ -400,7 +420,14 @@ def serve_command(
     except ModuleNotFoundError as error:
         _fail(f"kilde serve needs {error.name}; install the server extra: pip install 'kilde[server]'")
     with _user_errors():
-        serve(host=host, port=port, workers=workers, time_limit=time_limit)
+        serve(
+            host=host,
+            port=port,
+            workers=workers,
+            time_limit=time_limit,
+            allowed_hosts=allowed_hosts or [],
+            allowed_origins=allowed_origins or [],
+        )
 
 
 def _error_line(message: str) -> str:

@@ -8,7 +8,7 @@ Routes: ``/`` (the page), ``/static/*`` (its files), ``/docs`` (API reference wi
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib.resources import files
@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
@@ -27,7 +28,14 @@ import kilde
 from kilde.io.text import normalize_newlines
 from kilde.server.docs import render_docs
 from kilde.server.jobs import Analyzer, Job, warm_kilde
-from kilde.server.middleware import BodySizeLimit, SecurityHeaders
+from kilde.server.middleware import (
+    LOOPBACK_HOSTS,
+    AllowedHosts,
+    BodySizeLimit,
+    RequestGuard,
+    SecurityHeaders,
+    normalise_origin,
+)
 from kilde.server.models import (
     KILDE1_SCHEMA,
     UPLOAD_SCHEMA,
@@ -70,6 +78,12 @@ class UnsupportedMedia(Exception):
 
 def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status, headers=headers)
+
+
+def _one_line(message: str, limit: int = 300) -> str:
+    """An exception's message for a client: one line, bounded (a traceback stays in the log)."""
+    line = " ".join(message.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _validation_message(error: ValidationError | RequestValidationError) -> str:
@@ -148,6 +162,8 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorMessage, "description": "The request is over the size limit (2 MB by default)."},
     415: {"model": ErrorMessage, "description": "The body is neither JSON nor multipart/form-data."},
     422: {"model": ErrorMessage, "description": "Malformed JSON, empty text, or input kilde cannot read."},
+    400: {"model": ErrorMessage, "description": "The Host header is not one the server answers to."},
+    403: {"model": ErrorMessage, "description": "A cross-origin request from a page not allowed."},
     500: {"model": ErrorMessage, "description": "The analysis failed (a bug in kilde)."},
     503: {
         "model": ErrorMessage,
@@ -164,6 +180,8 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     workers: int | None = None,
     executor: Executor = "process",
+    allowed_hosts: Iterable[str] | None = None,
+    allowed_origins: Iterable[str] = (),
 ) -> FastAPI:
     """The kilde web app.
 
@@ -171,6 +189,14 @@ def create_app(
     bounds one analysis and ``queue_limit`` (default: the same) the wait for a free worker; both
     answer 503 when exceeded. ``executor`` is ``process`` (a pool of ``workers`` processes; the
     analyzer must be a module-level function) or ``thread`` (threads of the server process).
+
+    ``allowed_hosts`` are the ``Host`` values answered (others get 400): names or addresses, with
+    or without ``:port``, IP networks (``192.168.0.0/16``) or ``*`` for any. The default is the
+    loopback names ``localhost``, ``127.0.0.1`` and ``[::1]``; ``kilde serve`` adds the address it
+    binds. (Starlette's ``TestClient`` sends ``Host: testserver``: give it
+    ``base_url="http://localhost"``.) Requests other than GET/HEAD/OPTIONS with an ``Origin``
+    header must come from the server's own origin or one of ``allowed_origins`` (403 otherwise;
+    ``*`` allows any), which also get CORS headers so their pages can read the answers.
 
     The process pool starts workers with ``spawn``, which re-imports the main module: a script
     that runs the app itself needs the ``if __name__ == "__main__":`` guard.
@@ -183,6 +209,9 @@ def create_app(
     if size < 1:
         raise ValueError("workers must be at least 1")
     waiting = time_limit if queue_limit is None else queue_limit
+    hosts = list(LOOPBACK_HOSTS if allowed_hosts is None else allowed_hosts)
+    origins = sorted({normalise_origin(origin) for origin in allowed_origins})  # ValueError if malformed
+    AllowedHosts(hosts)  # ValueError for a malformed entry now, not at the first request
     function = analyzer or kilde.analyze
     runner: Runner
     if executor == "process":
@@ -214,15 +243,27 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.runner = runner
+    # The last added is the outermost: security headers on every answer, then the Host and Origin
+    # checks before anything else, CORS headers (allowed origins only) on the size limit's 413 too.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    app.add_middleware(SecurityHeaders)  # added last = outermost, so 413 answers get the headers too
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["content-type"],
+            expose_headers=["retry-after"],
+        )
+    app.add_middleware(RequestGuard, allowed_hosts=hosts, allowed_origins=origins)
+    app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    async def analyse(request: Request) -> dict[str, Any] | JSONResponse:
-        """Run the analysis of a request, or the error answer for it."""
+    async def analyse(request: Request, view: Callable[[dict[str, Any]], Any]) -> JSONResponse:
+        """The answer to an analysis request: ``view`` of its result, or the JSON error for it."""
         try:
             job = await job_from_request(request)
-            return await runner.run(job, time_limit, waiting)
+            result = await runner.run(job, time_limit, waiting)
+            return JSONResponse(view(result), headers={"Cache-Control": "no-store"})
         except UnsupportedMedia as error:
             return _error(415, f"send JSON or a multipart file upload, not {str(error) or 'this'}")
         except InvalidInput as error:
@@ -237,11 +278,20 @@ def create_app(
             return _error(503, busy, {"Retry-After": "5"})
         except AnalysisFailed as error:
             log.error("analysis failed: %s", error)
-            return _error(500, f"the analysis failed: {error}")
+            return _error(500, f"the analysis failed: {_one_line(str(error))}")
+        except Exception as error:  # a bug outside the analysis (the view, the JSON encoding)
+            log.exception("answering an analysis request failed")
+            return _error(500, f"the server failed: {_one_line(f'{type(error).__name__}: {error}')}")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_: Request, error: RequestValidationError) -> JSONResponse:
         return _error(422, _validation_message(error))
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(_: Request, error: Exception) -> JSONResponse:
+        # The last resort for a bug in any route: the same JSON shape as every other error, one
+        # line, no traceback (Starlette logs that). The analysis routes catch their own.
+        return _error(500, f"the server failed: {_one_line(f'{type(error).__name__}: {error}')}")
 
     @app.post(
         "/api/analyze",
@@ -256,10 +306,7 @@ def create_app(
         response_class=JSONResponse,
     )
     async def analyze_endpoint(request: Request) -> Any:
-        outcome = await analyse(request)
-        if isinstance(outcome, JSONResponse):
-            return outcome
-        return JSONResponse(outcome, headers={"Cache-Control": "no-store"})
+        return await analyse(request, lambda result: result)
 
     @app.post(
         "/api/report",
@@ -270,10 +317,7 @@ def create_app(
         response_class=JSONResponse,
     )
     async def report_endpoint(request: Request) -> Any:
-        outcome = await analyse(request)
-        if isinstance(outcome, JSONResponse):
-            return outcome
-        return JSONResponse(page_view(outcome), headers={"Cache-Control": "no-store"})
+        return await analyse(request, page_view)
 
     @app.get("/api/example", summary="A bundled example article", response_model=Example)
     async def example_endpoint(language: Literal["nb", "nn"] = "nb") -> Example:
