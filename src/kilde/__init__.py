@@ -57,7 +57,9 @@ def analyze(
         ) from None
     if language in (None, "auto"):
         language = detect_language(text)
-    doc = load(language, rules_only)(text)
+    from kilde.pipeline import analyse_text
+
+    doc = analyse_text(load(language, rules_only), text)
     doc._.kilde_language = language
     return doc_to_kilde(doc, doc_id)
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kilde import MAX_TEXT_CHARS
 from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
@@ -72,6 +74,60 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
     for stage in STAGES:
         nlp.add_pipe(stage)
     return nlp
+
+
+MODEL_CHUNK_CHARS = 10_000
+"""Size of the paragraph-aligned pieces the trained components read a long text in."""
+
+
+def analyse_text(nlp: Language, text: str, chunk_chars: int = MODEL_CHUNK_CHARS) -> Doc:
+    """``nlp(text)``, with the trained components reading a long text in paragraph-aligned pieces.
+
+    A neural component holds activations for every token of the Doc it reads at once, so one
+    long Doc costs memory (and cache misses) out of proportion to its length. Pieces of about
+    ``chunk_chars`` characters, cut after line breaks (which no token spans and where every
+    paragraph starts a sentence), keep that bounded; the pieces are joined back into one Doc
+    with exactly ``text`` before kilde's own stages read it whole.
+    """
+    trained = [name for name, _ in nlp.pipeline if not name.startswith("kilde_")]
+    if len(text) <= chunk_chars or not trained:
+        return nlp(text)
+    pieces = list(paragraph_pieces(text, chunk_chars))
+    with nlp.select_pipes(enable=trained):
+        docs = list(nlp.pipe(pieces, batch_size=1))
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    for name, component in nlp.pipeline:
+        if name not in trained:
+            doc = component(doc)
+    return doc
+
+
+def paragraph_pieces(text: str, size: int) -> Iterator[str]:
+    """``text`` in consecutive pieces of at most about ``size`` characters that join back into it.
+
+    A piece ends after a line break (a run of them stays together); in a line longer than
+    ``size``, after a sentence's full stop and space, else after a space. Text without
+    either stays whole: no token is ever cut.
+    """
+    start = 0
+    while len(text) - start > size:
+        window = start + size
+        cut = text.rfind("\n", start + 1, window)
+        if cut >= 0:
+            end = cut + 1
+            while end < len(text) and text[end] == "\n":
+                end += 1
+        else:
+            cut = text.rfind(". ", start + 1, window)
+            if cut < 0:
+                cut = text.rfind(" ", start + 1, window) - 1
+            if cut < 0:
+                break
+            end = cut + 2
+        yield text[start:end]
+        start = end
+    if start < len(text) or not text:
+        yield text[start:]
 
 
 def load(language: str = "nb", rules_only: bool = False) -> Language:
