@@ -586,10 +586,17 @@ def test_rules_only_leaves_out_the_model(tmp_path: Path) -> None:
 PYTHON_TYPE_LABEL = re.compile(r"<(?:bool|str|path|int|float|list|tuple|dict|datetime|uuid|file)\b")
 
 
+def command_paths(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The names that reach ``command`` and every command below it, groups included."""
+    paths = [path]
+    for name, subcommand in sorted(getattr(command, "commands", {}).items()):
+        paths += command_paths(subcommand, (*path, name))
+    return paths
+
+
 def command_helps() -> list[tuple[list[str], str]]:
     """The --help text of kilde and of each of its commands (all of them, including ones added later)."""
-    group = typer.main.get_command(app)
-    argvs = [["--help"]] + [[name, "--help"] for name in sorted(group.commands)]  # type: ignore[attr-defined]
+    argvs = [[*path, "--help"] for path in command_paths(typer.main.get_command(app))]
     helps = []
     for argv in argvs:
         result = runner.invoke(app, argv, terminal_width=200)
@@ -619,8 +626,10 @@ def test_help_shows_no_python_types() -> None:
 def test_every_option_value_has_a_metavar() -> None:
     """Options that take a value name it (PATH, N, SECONDS, a choice); flags show no metavar."""
     group = typer.main.get_command(app)
-    commands = [group, *group.commands.values()]  # type: ignore[attr-defined]
-    for command in commands:
+    for path in command_paths(group):
+        command = group
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
         for param in command.params:
             if param.param_type_name != "option":
                 assert param.metavar, (command.name, param.name)  # arguments: PATH, INPUT, OUTDIR, GOLD_DIR
@@ -689,3 +698,16 @@ def test_html_extraction_dependencies_are_installed() -> None:
     assert document.metadata["format"] == "html"
     assert "Vi fikk ut alle kuene i tide" in document.text
     assert "informasjonskapsler" not in document.text
+
+
+def test_readme_states_the_real_limits() -> None:
+    """The input limits the README gives are the ones the code enforces."""
+    from kilde.io import MAX_INPUT_BYTES
+
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert f"{MAX_INPUT_BYTES:,} bytes" in readme
+    assert f"{MAX_INPUT_BYTES // 1024 // 1024} MiB" in readme
+    assert f"{kilde.MAX_TEXT_CHARS:,} characters" in readme
+    assert "20 MB" not in readme.split("## Web app")[0]
+    assert "../shared/docs" not in readme  # users have no ../shared; the format is documented in docs/
+    assert (ROOT / "docs" / "output-format.md").is_file()

@@ -32,6 +32,8 @@ def _plain_metavars(params: Sequence[Any]) -> None:
     Flags take no value and show none; arguments show their name alone.
     """
     for param in params:
+        if param is None:
+            continue
         if isinstance(param, TyperArgument) and not isinstance(param, _Argument):
             param.__class__ = _Argument  # adds no state, only the help display
         elif isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
@@ -59,6 +61,19 @@ class _Command(_PlainHelp, TyperCommand):
 
 class _Group(_PlainHelp, TyperGroup):
     """The ``kilde`` group of commands."""
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:  # also commands that come from another Typer app (add_typer)
+            _plain_help_tree(command, ctx)
+        return command
+
+
+def _plain_help_tree(command: Any, ctx: typer.Context) -> None:
+    """``_plain_metavars`` for a command, its help option and, for a group, every command below it."""
+    _plain_metavars([*command.params, command.get_help_option(ctx)])
+    for subcommand in getattr(command, "commands", {}).values():
+        _plain_help_tree(subcommand, ctx)
 
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, cls=_Group)
