@@ -5,6 +5,12 @@ aggregates reach Python, so the size of the corpus does not matter) and drawn wi
 plotly. plotly.js is inlined once, so the page opens without a network, e.g. on a
 laptop that received it as an attachment. Every chart is broken down by outlet and
 by month when the articles have those fields.
+
+Months are the first seven characters of ``published`` (``YYYY-MM``), whether the column
+holds dates or text at any precision; a date given only as a year has no month. Each month
+from the first to the last is one category on the axis (one bar each, none skipped), never a
+point on a continuous time axis. Bars of shares by outlet name how many articles stand behind
+them (``outlet (n=40)``), and axes that count have whole-number ticks only.
 """
 
 from __future__ import annotations
@@ -26,10 +32,16 @@ if TYPE_CHECKING:
     import duckdb
     import plotly.graph_objects as go
 
+MAX_MONTHS = 600
+"""Longest run of months drawn one by one (50 years); beyond it only the months with articles are."""
+
 MAX_OUTLETS = 12
 """Outlets shown one by one (the ones with most articles); a breakdown by more is unreadable."""
 
 TOP_SOURCES = 20
+
+N_ARTICLES = "n = articles behind the bar"
+"""Axis title of the charts whose bar labels end in ``(n=…)``."""
 
 # One colour per category, the same in every chart, so "indirect" or "media" never changes colour.
 COLOURS = {
@@ -73,6 +85,7 @@ class _Page:
 
     sections: list[str] = field(default_factory=list)
     figures: int = 0
+    drawn: list[go.Figure] = field(default_factory=list)
 
     def figure(self, fig: go.Figure) -> str:
         fig.update_layout(
@@ -82,6 +95,7 @@ class _Page:
             legend_title_text="",
         )
         self.figures += 1
+        self.drawn.append(fig)
         return fig.to_html(
             full_html=False,
             include_plotlyjs=self.figures == 1,
@@ -120,16 +134,56 @@ def _connect(outdir: Path) -> duckdb.DuckDBPyConnection:
               FROM articles WHERE outlet IS NOT NULL GROUP BY outlet)"""
     )
     connection.execute(
-        """CREATE VIEW q AS
-        SELECT quotes.*, outlet_names.shown AS outlet_shown, strftime(quotes.published, '%Y-%m') AS month
+        f"""CREATE VIEW q AS
+        SELECT quotes.*, outlet_names.shown AS outlet_shown, {month_sql("quotes.published")} AS month
         FROM quotes LEFT JOIN outlet_names USING (outlet)"""
     )
     connection.execute(
-        """CREATE VIEW a AS
-        SELECT articles.*, outlet_names.shown AS outlet_shown, strftime(articles.published, '%Y-%m') AS month
+        f"""CREATE VIEW a AS
+        SELECT articles.*, outlet_names.shown AS outlet_shown, {month_sql("articles.published")} AS month
         FROM articles LEFT JOIN outlet_names USING (outlet)"""
     )
     return connection
+
+
+def month_sql(column: str) -> str:
+    """SQL for the ``YYYY-MM`` month of a publication date, else NULL.
+
+    Taken from the first seven characters of the date as text, so it works the same for a
+    DATE column (``2019-11-05``) and for text at month or day precision (``2019-11``);
+    a year alone (``2019``) or anything else that does not start with a month gives NULL.
+    """
+    text = f"substr(CAST({column} AS VARCHAR), 1, 7)"
+    return f"CASE WHEN regexp_full_match({text}, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN {text} END"
+
+
+def month_range(months: Sequence[str]) -> list[str]:
+    """Every month from the first to the last of ``months`` (``YYYY-MM``), so that gaps show as gaps.
+
+    Beyond ``MAX_MONTHS`` (a stray date decades off) only the months given are kept, sorted.
+    """
+    present = sorted(set(months))
+    if not present:
+        return []
+    first, last = (int(m[:4]) * 12 + int(m[5:7]) - 1 for m in (present[0], present[-1]))
+    if last - first >= MAX_MONTHS:
+        return present
+    return [f"{n // 12:04d}-{n % 12 + 1:02d}" for n in range(first, last + 1)]
+
+
+def count_step(top: float) -> int:
+    """A whole-number tick step (1, 2, 5, 10, 20, …) giving at most about eight ticks up to ``top``."""
+    step, multipliers = 1, (2, 2.5, 2)  # 1 → 2 → 5 → 10 → 20 → 50 → …
+    n = 0
+    while top / step > 8:
+        step = int(step * multipliers[n % 3])
+        n += 1
+    return step
+
+
+def _count_axis(top: float) -> dict[str, Any]:
+    """Axis settings for counts: whole numbers only (no 0.5 ticks), from zero."""
+    return {"tickformat": ",d", "tick0": 0, "dtick": count_step(top), "rangemode": "tozero"}
 
 
 def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ...]]:
@@ -137,9 +191,20 @@ def _rows(connection: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ..
 
 
 def _stacked(
-    rows: list[tuple[Any, ...]], title: str, categories: Sequence[str], share: bool = True
+    rows: list[tuple[Any, ...]],
+    title: str,
+    categories: Sequence[str],
+    share: bool = True,
+    groups: Sequence[str] | None = None,
+    articles: dict[str, int] | None = None,
+    label_articles: bool = False,
 ) -> go.Figure | None:
-    """Stacked bars from (group, category, count) rows: shares within each group, or counts."""
+    """Stacked bars from (group, category, count) rows: shares within each group, or counts.
+
+    ``groups`` fixes the bars and their order (a group without rows is an empty bar), else the
+    groups in ``rows`` are used. ``articles`` (articles behind each group) goes into the hover
+    text, and with ``label_articles`` into the bar's label too: ``outlet (n=40)``.
+    """
     import plotly.graph_objects as go
 
     if not rows:
@@ -147,42 +212,62 @@ def _stacked(
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for group, category, count in rows:
         counts[str(group)][str(category)] = int(count)
-    groups = list(counts)
+    order = list(groups) if groups is not None else list(counts)
+    n_articles = [(articles or {}).get(g, 0) for g in order]
+    labels = [
+        f"{g} (n={n:,})" if label_articles and articles is not None else g
+        for g, n in zip(order, n_articles, strict=True)
+    ]
+    totals = [sum(counts[g].values()) for g in order]
     fig = go.Figure()
-    present = [c for c in categories if any(c in counts[g] for g in groups)]
-    present += sorted({c for g in groups for c in counts[g]} - set(present))
+    present = [c for c in categories if any(c in counts[g] for g in order)]
+    present += sorted({c for g in order for c in counts[g]} - set(present))
     for category in present:
-        values: list[float] = [counts[g].get(category, 0) for g in groups]
-        if share:
-            totals = [sum(counts[g].values()) or 1 for g in groups]
-            values = [value / total for value, total in zip(values, totals, strict=True)]
+        numbers = [counts[g].get(category, 0) for g in order]
+        values: list[float] = (
+            [n / total if total else 0 for n, total in zip(numbers, totals, strict=True)]
+            if share
+            else numbers
+        )
+        behind = " in %{customdata[2]:,d} articles" if articles is not None else ""
+        value = "%{y:.1%}: " if share else ""
         fig.add_bar(
-            x=groups,
+            x=labels,
             y=values,
             name=category,
             marker_color=COLOURS.get(category),
-            hovertemplate="%{x}: %{y:.1%}<extra>" + category + "</extra>" if share else None,
+            customdata=list(zip(numbers, totals, n_articles, strict=True)),
+            hovertemplate=f"%{{x}}<br>{value}%{{customdata[0]:,d}} of %{{customdata[1]:,d}} quotes{behind}"
+            f"<extra>{html.escape(category)}</extra>",
         )
     fig.update_layout(barmode="stack", title=title)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=labels)
+    if label_articles and articles is not None:
+        fig.update_xaxes(title_text=N_ARTICLES)
     if share:
         fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    else:
+        fig.update_yaxes(**_count_axis(max(totals, default=0)))
     return fig
 
 
-def _line(rows: list[tuple[Any, ...]], title: str, percent: bool = False) -> go.Figure | None:
-    """A line per series from (x, series, value) rows."""
+def _line(
+    rows: list[tuple[Any, ...]], title: str, percent: bool = False, xs: Sequence[str] | None = None
+) -> go.Figure | None:
+    """A line per series from (x, series, value) rows over the categories ``xs``; a gap where one has none."""
     import plotly.graph_objects as go
 
     if not rows:
         return None
-    series: dict[str, tuple[list[Any], list[Any]]] = defaultdict(lambda: ([], []))
+    series: dict[str, dict[str, Any]] = defaultdict(dict)
     for x, name, value in rows:
-        series[str(name)][0].append(x)
-        series[str(name)][1].append(value)
+        series[str(name)][str(x)] = value
+    order = list(xs) if xs is not None else sorted({str(row[0]) for row in rows})
     fig = go.Figure()
-    for name, (xs, ys) in series.items():
-        fig.add_scatter(x=xs, y=ys, name=name, mode="lines+markers")
+    for name, values in series.items():
+        fig.add_scatter(x=order, y=[values.get(x) for x in order], name=name, mode="lines+markers")
     fig.update_layout(title=title, showlegend=len(series) > 1)
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
     if percent:
         fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     else:
@@ -191,9 +276,17 @@ def _line(rows: list[tuple[Any, ...]], title: str, percent: bool = False) -> go.
 
 
 def _bar(
-    rows: list[tuple[Any, ...]], title: str, horizontal: bool = False, percent: bool = False
+    rows: list[tuple[Any, ...]],
+    title: str,
+    horizontal: bool = False,
+    percent: bool = False,
+    counts: bool = True,
+    label_title: str | None = None,
 ) -> go.Figure:
-    """One bar per (label, value) row; horizontal bars list the first row on top."""
+    """One bar per (label, value) row; horizontal bars list the first row on top.
+
+    Labels are categories (``"1"`` is a label, not a number); ``counts`` values get whole-number ticks.
+    """
     import plotly.graph_objects as go
 
     labels = [str(row[0]) for row in rows]
@@ -202,25 +295,46 @@ def _bar(
     if horizontal:
         fig = go.Figure(go.Bar(x=values[::-1], y=labels[::-1], orientation="h", marker_color=colours[::-1]))
         fig.update_layout(margin={"l": 180})
+        label_axis, value_axis = fig.update_yaxes, fig.update_xaxes
     else:
         fig = go.Figure(go.Bar(x=labels, y=values, marker_color=colours))
+        label_axis, value_axis = fig.update_xaxes, fig.update_yaxes
     fig.update_layout(title=title)
+    label_axis(type="category", title_text=label_title)
     if percent:
-        (fig.update_xaxes if horizontal else fig.update_yaxes)(tickformat=".0%")
+        value_axis(tickformat=".0%")
+    elif counts:
+        value_axis(**_count_axis(max((float(v) for v in values if v is not None), default=0)))
     return fig
 
 
-def _heatmap(rows: list[tuple[Any, ...]], title: str, order: Sequence[str]) -> go.Figure | None:
-    """Counts from (row label, column label, count) rows, rows in ``order``."""
+def _heatmap(
+    rows: list[tuple[Any, ...]], title: str, order: Sequence[str], columns: Sequence[str] | None = None
+) -> go.Figure | None:
+    """Counts from (row label, column label, count) rows, rows in ``order``, columns in ``columns``."""
     import plotly.graph_objects as go
 
     if not rows:
         return None
-    columns = sorted({str(row[1]) for row in rows})
+    shown = list(columns) if columns is not None else sorted({str(row[1]) for row in rows})
     cells = {(str(r), str(c)): n for r, c, n in rows}
-    z = [[cells.get((name, column), 0) for column in columns] for name in order]
-    fig = go.Figure(go.Heatmap(z=z[::-1], x=columns, y=list(order)[::-1], colorscale="Blues"))
+    z = [[cells.get((name, column), 0) for column in shown] for name in order]
+    top = max((n for line in z for n in line), default=0)
+    step = count_step(top)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z[::-1],
+            x=shown,
+            y=list(order)[::-1],
+            colorscale="Blues",
+            zmin=0,
+            colorbar={"tickformat": ",d", "tick0": 0, "dtick": step},
+            hovertemplate="%{y}, %{x}: %{z:,d} quotes<extra></extra>",
+        )
+    )
     fig.update_layout(title=title, margin={"l": 180})
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=shown)
+    fig.update_yaxes(type="category")
     return fig
 
 
@@ -245,14 +359,47 @@ def _breakdowns(
         f"SELECT month, {category_sql} AS c, count(*) FROM q WHERE {where} AND month IS NOT NULL "
         "GROUP BY ALL ORDER BY 1",
     )
+    outlet_articles = dict(
+        _rows(
+            connection,
+            f"SELECT outlet_shown, count(DISTINCT article_id) FROM q"
+            f" WHERE {where} AND outlet_shown IS NOT NULL GROUP BY ALL",
+        )
+    )
+    month_articles = dict(
+        _rows(
+            connection,
+            f"SELECT month, count(DISTINCT article_id) FROM q"
+            f" WHERE {where} AND month IS NOT NULL GROUP BY ALL",
+        )
+    )
     page.section(
         title,
         note,
         [
             overall,
-            _stacked(by_outlet, f"{title}: by outlet", categories),
-            _stacked(by_month, f"{title}: by month", categories),
+            _stacked(
+                by_outlet,
+                f"{title}: by outlet",
+                categories,
+                articles=outlet_articles,
+                label_articles=True,
+            ),
+            _stacked(
+                by_month,
+                f"{title}: by month",
+                categories,
+                groups=_months(connection),
+                articles=month_articles,
+            ),
         ],
+    )
+
+
+def _months(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The months of the corpus, first to last, each one (see ``month_range``)."""
+    return month_range(
+        [row[0] for row in _rows(connection, "SELECT DISTINCT month FROM a WHERE month IS NOT NULL")]
     )
 
 
@@ -293,8 +440,8 @@ def _stats(connection: duckdb.DuckDBPyConnection, outdir: Path) -> str:
     )
 
 
-def build_report(outdir: Path) -> str:
-    """The HTML page for the corpus run in ``outdir``."""
+def _charts(outdir: Path) -> tuple[_Page, str]:
+    """The report's sections of charts and its summary figures, from the tables of ``outdir``."""
     connection = _connect(outdir)
     page = _Page()
     try:
@@ -304,6 +451,17 @@ def build_report(outdir: Path) -> str:
             _sections(page, connection)
     finally:
         connection.close()
+    return page, stats
+
+
+def report_figures(outdir: Path | str) -> list[go.Figure]:
+    """Every chart of the report of ``outdir``, in page order (for tests, or to restyle in a notebook)."""
+    return _charts(Path(outdir))[0].drawn
+
+
+def build_report(outdir: Path) -> str:
+    """The HTML page for the corpus run in ``outdir``."""
+    page, stats = _charts(outdir)
     summary_path = outdir / SUMMARY_FILE
     run = ""
     if summary_path.is_file():
@@ -328,15 +486,20 @@ def _sections(page: _Page, connection: duckdb.DuckDBPyConnection) -> None:
     has_outlets = _rows(connection, "SELECT count(*) FROM a WHERE outlet_shown IS NOT NULL")[0][0] > 0
     has_months = _rows(connection, "SELECT count(*) FROM a WHERE month IS NOT NULL")[0][0] > 0
 
+    months = _months(connection)
+
     # Quotes per article.
-    histogram = _rows(
-        connection, "SELECT least(n_quotes, 30) AS n, count(*) FROM articles GROUP BY ALL ORDER BY n"
+    histogram = dict(
+        _rows(connection, "SELECT least(n_quotes, 30) AS n, count(*) FROM articles GROUP BY ALL ORDER BY n")
     )
-    per_outlet = _rows(
-        connection,
-        "SELECT outlet_shown, avg(n_quotes) FROM a WHERE outlet_shown IS NOT NULL"
-        " GROUP BY ALL ORDER BY 2 DESC",
-    )
+    per_outlet = [
+        (f"{outlet} (n={articles:,})", average)
+        for outlet, articles, average in _rows(
+            connection,
+            "SELECT outlet_shown, count(*), avg(n_quotes) FROM a WHERE outlet_shown IS NOT NULL"
+            " GROUP BY ALL ORDER BY 3 DESC, 1",
+        )
+    ]
     per_month = _rows(
         connection,
         "SELECT month, 'all outlets', avg(n_quotes) FROM a WHERE month IS NOT NULL GROUP BY ALL ORDER BY 1",
@@ -346,11 +509,16 @@ def _sections(page: _Page, connection: duckdb.DuckDBPyConnection) -> None:
         "How many quotes (direct, indirect and mixed) each article carries; 30 stands for 30 or more.",
         [
             _bar(
-                [(str(n) if n < 30 else "30+", count) for n, count in histogram],
+                [
+                    (str(n) if n < 30 else "30+", histogram.get(n, 0))
+                    for n in range(max(histogram, default=0) + 1)
+                ],
                 "Articles by number of quotes",
             ),
-            _bar(per_outlet, "Average quotes per article, by outlet") if has_outlets else None,
-            _line(per_month, "Average quotes per article, by month") if has_months else None,
+            _bar(per_outlet, "Average quotes per article, by outlet", counts=False, label_title=N_ARTICLES)
+            if has_outlets
+            else None,
+            _line(per_month, "Average quotes per article, by month", xs=months) if has_months else None,
         ],
     )
 
@@ -379,7 +547,7 @@ def _sections(page: _Page, connection: duckdb.DuckDBPyConnection) -> None:
         [
             _bar(top, f"Top {len(top)} sources", horizontal=True) if top else None,
             _heatmap(by_outlet, "Top sources by outlet (quotes)", names),
-            _heatmap(by_month, "Top sources by month (quotes)", names),
+            _heatmap(by_month, "Top sources by month (quotes)", names, columns=months),
         ],
     )
 
