@@ -17,6 +17,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 import kilde
 from kilde import KildeError
+from kilde.annotations.cli import app as annotations_app
 
 
 class _Argument(TyperArgument):
@@ -77,6 +78,9 @@ def _plain_help_tree(command: Any, ctx: typer.Context) -> None:
 
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, cls=_Group)
+for _info in annotations_app.registered_commands:  # kilde's help style for the sub-app's commands too
+    _info.cls = _Command
+app.add_typer(annotations_app, name="annotations", cls=_Group)
 
 DEBUG_ENV = "KILDE_DEBUG"
 """Set this environment variable to see the traceback of an unexpected error."""
