@@ -370,7 +370,7 @@ def test_leftovers_of_a_kill_are_cleaned(tmp_path: Path, samples: list[dict[str,
     (shards / ".part-00005.jsonl.123.tmp").write_text('{"id": "half', encoding="utf-8")
     summary = run_corpus([source], outdir, RunOptions(shard_size=2, progress=False))
     assert (summary.ok, summary.skipped) == (2, 2)
-    for part in [*shards.glob("part-*.parquet"), *shards.glob("part-*.ids.json")]:
+    for part in [*shards.glob("part-*.parquet"), *shards.glob("*.keys.json")]:
         assert (shards / (part.name.split(".")[0] + ".jsonl")).exists()  # orphans went; no shard twice
     assert not list(shards.glob(".*"))
     assert len(tables(outdir)["articles"]) == 4
@@ -399,11 +399,11 @@ def test_cli_usage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_rerun_without_id_lists(tmp_path: Path, samples: list[dict[str, Any]]) -> None:
-    """Shards whose id list is missing are read instead; the ids are the same."""
+    """Shards whose key list is missing (an older kilde, or by hand) are read instead."""
     source = write_jsonl(tmp_path / "in.jsonl", samples[:3])
     outdir = tmp_path / "out"
     run_corpus([source], outdir, RunOptions(shard_size=2, progress=False))
-    for path in (outdir / "shards").glob("part-*.ids.json"):
+    for path in (outdir / "shards").glob("part-*.keys.json"):
         path.unlink()
     summary = run_corpus([source], outdir, RunOptions(progress=False))
     assert (summary.ok, summary.skipped) == (0, 3)

@@ -180,21 +180,41 @@ def analyze_command(
 
 
 def _error_json(record_id: Any, message: str) -> str:
-    return json.dumps({"id": record_id, "error": message}, ensure_ascii=False)
+    """``{"id", "error"}``, with any lone surrogate (in a bad id, say) written as ``\\ud800``."""
+    from kilde.io.records import writable, writable_id
+
+    return json.dumps({"id": writable_id(record_id), "error": writable(message)}, ensure_ascii=False)
 
 
-def _batch_line(item: Any, default_language: str | None) -> tuple[str, bool]:
-    """The output line for one input line, and whether it was analysed; never raises on a bad record."""
+def _analysed_line(item: Any, language: str | None, time_limit: float | None) -> str:
+    from kilde.corpus.limits import analyze_within
+
+    result = analyze_within(item.text, language, str(item.id), time_limit)
+    result["id"] = item.id
+    line = json.dumps(result, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise KildeError(
+            f"the result holds a lone surrogate (\\u{ord(line[error.start]):04x}), which cannot be written"
+        ) from None
+    return line
+
+
+def _batch_line(item: Any, default_language: str | None, time_limit: float | None = None) -> tuple[str, bool]:
+    """The output line for one input line, and whether it was analysed; never raises on a bad record.
+
+    The analysis may take ``time_limit`` seconds (``kilde.corpus.limits``), else the line is an error.
+    """
+    from kilde.corpus.limits import RecordTimeout
     from kilde.io import JsonlError
 
     if isinstance(item, JsonlError):
         return _error_json(item.id, item.reason), False
     language = _language(item.language) if item.language is not None else default_language
     try:
-        result = kilde.analyze(item.text, language=language, doc_id=str(item.id))
-        result["id"] = item.id
-        return json.dumps(result, ensure_ascii=False), True
-    except KildeError as error:
+        return _analysed_line(item, language, time_limit), True
+    except (KildeError, RecordTimeout) as error:
         return _error_json(item.id, str(error)), False
     except Exception as error:  # one broken record must not stop a batch
         return _error_json(item.id, f"{type(error).__name__}: {error}"), False
@@ -231,7 +251,9 @@ def _atomic_writer(output: Path) -> Iterator[TextIO]:
         raise
 
 
-def _batch_file(input_path: Path, output: Path, default_language: str | None) -> None:
+def _batch_file(
+    input_path: Path, output: Path, default_language: str | None, time_limit: float | None = None
+) -> None:
     """``kilde batch IN.jsonl -o OUT.jsonl``: one output line per non-blank input line, in input order."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -240,7 +262,8 @@ def _batch_file(input_path: Path, output: Path, default_language: str | None) ->
 
     ok = errors = 0
     with _user_errors():
-        total = count_jsonl_records(input_path)
+        # Not counted when it is a pipe (<(zcat a.jsonl.gz)): counting would read it all up.
+        total = count_jsonl_records(input_path) if input_path.is_file() else None
         records = iter_jsonl_records(input_path)
         console = Console(stderr=True)
         progress = Progress(
@@ -254,7 +277,7 @@ def _batch_file(input_path: Path, output: Path, default_language: str | None) ->
         with _atomic_writer(output) as stream, progress:
             task = progress.add_task("Analysing", total=total)
             for item in records:
-                line, analysed = _batch_line(item, default_language)
+                line, analysed = _batch_line(item, default_language, time_limit)
                 stream.write(line + "\n")
                 ok, errors = ok + analysed, errors + (not analysed)
                 progress.advance(task)
@@ -301,12 +324,21 @@ def batch_command(
     retry_errors: Annotated[
         bool, typer.Option("--retry-errors", help="Analyse again the records that failed in earlier runs.")
     ] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0,
+            metavar="SECONDS",
+            help="Seconds one record may take; a record that takes longer becomes an error (0: no limit).",
+        ),
+    ] = 60.0,
 ) -> None:
     """Analyse many articles, into one JSON Lines file or a corpus output folder.
 
     -o OUT.jsonl (one JSON Lines input): one output line per non-blank input line, in input order.
 
-    -o OUTDIR: shards, Parquet tables and errors.jsonl; a rerun skips the ids already done.
+    -o OUTDIR: shards, Parquet tables and errors.jsonl; a rerun skips the records already done.
     """
     default_language = _language(language.value)
     if output.suffix.lower() == ".jsonl":
@@ -316,7 +348,7 @@ def batch_command(
                 "give an output folder for a corpus run",
                 param_hint="'--output'",
             )
-        _batch_file(inputs[0], output, default_language)
+        _batch_file(inputs[0], output, default_language, time_limit or None)
         return
     if workers is not None and scheduler is not None:
         raise typer.BadParameter("use either --workers or --scheduler", param_hint="'--scheduler'")
@@ -329,6 +361,7 @@ def batch_command(
         chunk_size=chunk_size,
         shard_size=shard_size,
         retry_errors=retry_errors,
+        time_limit=time_limit or None,
     )
     with _user_errors():
         summary = run_corpus(inputs, output, options)

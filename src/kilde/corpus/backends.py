@@ -25,14 +25,25 @@ IN_FLIGHT_PER_WORKER = 2
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS")
 
 
-def run_serial(chunks: Chunks, language: str | None) -> Iterator[ChunkResult]:
-    """Analyse in this process: no start-up cost, and the pipeline is shared with the caller."""
+def run_serial(
+    chunks: Chunks, language: str | None, time_limit: float | None = None
+) -> Iterator[ChunkResult]:
+    """Analyse in this process: no start-up cost, and the pipeline is shared with the caller.
+
+    The time limit of each record is a ``SIGALRM`` when this is the main thread, as it is for
+    ``kilde batch`` (``kilde.corpus.limits``).
+    """
     for chunk in chunks:
-        yield process_chunk(chunk, language)
+        yield process_chunk(chunk, language, time_limit)
 
 
-def run_processes(chunks: Chunks, language: str | None, workers: int) -> Iterator[ChunkResult]:
-    """Analyse in ``workers`` local processes, each loading the pipeline once."""
+def run_processes(
+    chunks: Chunks, language: str | None, workers: int, time_limit: float | None = None
+) -> Iterator[ChunkResult]:
+    """Analyse in ``workers`` local processes, each loading the pipeline once.
+
+    A pool process runs its tasks in its main thread, so each record's time limit is a ``SIGALRM``.
+    """
     # Numeric libraries would otherwise start a thread per core in every worker and make
     # the workers fight over the cores; spawned workers inherit this environment.
     for variable in _ONE_THREAD:
@@ -48,7 +59,7 @@ def run_processes(chunks: Chunks, language: str | None, workers: int) -> Iterato
     pending: set[Future[ChunkResult]] = set()
     try:
         for chunk in chunks:
-            pending.add(pool.submit(process_chunk, chunk, language))
+            pending.add(pool.submit(process_chunk, chunk, language, time_limit))
             while len(pending) >= IN_FLIGHT_PER_WORKER * workers:
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 yield from (future.result() for future in finished)
@@ -63,11 +74,15 @@ def run_processes(chunks: Chunks, language: str | None, workers: int) -> Iterato
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_dask(chunks: Chunks, language: str | None, address: str) -> Iterator[ChunkResult]:
+def run_dask(
+    chunks: Chunks, language: str | None, address: str, time_limit: float | None = None
+) -> Iterator[ChunkResult]:
     """Analyse on the workers of a running Dask cluster (``tcp://host:port``).
 
     kilde must be installed on the workers. Give them one thread each (``--nthreads 1``):
-    analysis holds the GIL, so more threads per process only add waiting.
+    analysis holds the GIL, so more threads per process only add waiting. Dask runs tasks in
+    worker threads, which cannot take signals, so each record's time limit is a watchdog thread
+    that raises in the analysing thread (``kilde.corpus.limits`` says what that can stop).
     """
     from distributed import Client, as_completed
     from distributed.scheduler import KilledWorker
@@ -80,7 +95,7 @@ def run_dask(chunks: Chunks, language: str | None, address: str) -> Iterator[Chu
         threads = max(1, sum(client.nthreads().values()))
         running = as_completed(loop=client.loop)
         for chunk in chunks:
-            running.add(client.submit(process_chunk, chunk, language, pure=False))
+            running.add(client.submit(process_chunk, chunk, language, time_limit, pure=False))
             while running.count() >= IN_FLIGHT_PER_WORKER * threads:
                 yield next(running).result()
         for future in running:

@@ -4,10 +4,17 @@ The driver (this module) only reads input, hands out chunks and writes what come
 analysis runs wherever the backend puts it. Results arrive in any order and are written
 in shards of ``shard_size`` records, so the shard a record lands in depends on timing,
 but the set of results (compare sorted by id) and the merged tables do not.
+
+Every input record ends as exactly one result or one error record, however often the run is
+killed and run again: records are remembered by their input key (``input_key``: the id and how
+many records with that id came before, see ``kilde.corpus.shards``), the first record with an id
+is analysed and every later one becomes a "duplicate id" error, and each record gets at most
+``time_limit`` seconds (``kilde.corpus.limits``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -28,11 +35,12 @@ from rich.progress import (
 from rich.text import Text
 
 from kilde.corpus.backends import run_dask, run_processes, run_serial
+from kilde.corpus.limits import DEFAULT_TIME_LIMIT
 from kilde.corpus.shards import ShardStore
 from kilde.corpus.tables import TABLES, Rows
 from kilde.corpus.work import ChunkResult, Outcome, peak_rss_kb
 from kilde.io.corpus import check_inputs, count_corpus, iter_corpus
-from kilde.io.records import CorpusError, CorpusRecord, record_key
+from kilde.io.records import CorpusError, CorpusRecord, input_key, record_key
 
 DEFAULT_CHUNK_SIZE = 32
 """Records per task: about a second of work, far above the per-task cost of a pool or of Dask."""
@@ -52,13 +60,15 @@ class RunOptions:
     shard_size: int = DEFAULT_SHARD_SIZE
     retry_errors: bool = False
     progress: bool = True
+    # Seconds one record may take before it becomes an error record (None or 0: no limit).
+    time_limit: float | None = DEFAULT_TIME_LIMIT
     # Use a process pool even for one worker (benchmarks compare like with like).
     pool_for_one: bool = False
 
 
 @dataclass
 class RunSummary:
-    """What one run did. ``records`` = ``ok`` + ``errors`` + ``skipped`` (ids done by an earlier run)."""
+    """What one run did. ``records`` = ``ok`` + ``errors`` + ``skipped`` (records done by an earlier run)."""
 
     records: int = 0
     ok: int = 0
@@ -120,28 +130,30 @@ class _ShardWriter:
         self.shard_size = shard_size
         self.summary = summary
         self.results: list[str] = []
-        self.ids: list[Any] = []
+        self.result_keys: list[str] = []
         self.errors: list[str] = []
+        self.error_keys: list[str] = []
         self.rows: Rows = {table: [] for table in TABLES}
 
     def add(self, outcome: Outcome) -> None:
         if outcome.line is not None:
             self.results.append(outcome.line)
-            self.ids.append(outcome.id)
+            self.result_keys.append(outcome.key)
             for table, rows in (outcome.rows or {}).items():
                 self.rows[table].extend(rows)
             self.summary.ok += 1
         else:
             self.errors.append(outcome.error_line())
+            self.error_keys.append(outcome.key)
             self.summary.errors += 1
         if len(self.results) + len(self.errors) >= self.shard_size:
             self.flush()
 
     def flush(self) -> None:
         if self.results or self.errors:
-            self.store.commit(self.results, self.ids, self.errors, self.rows)
+            self.store.commit(self.results, self.result_keys, self.errors, self.error_keys, self.rows)
             self.summary.shards_written += 1
-            self.results, self.ids, self.errors = [], [], []
+            self.results, self.result_keys, self.errors, self.error_keys = [], [], [], []
             self.rows = {table: [] for table in TABLES}
 
 
@@ -152,26 +164,35 @@ def _chunks(
     writer: _ShardWriter,
     advance: Callable[[int], object],
 ) -> Iterator[list[CorpusRecord]]:
-    """Chunks of the records still to analyse; skipped, duplicate and unreadable records are handled here."""
-    seen: set[str] = set()
+    """Chunks of the records still to analyse; skipped, duplicate and unreadable records are handled here.
+
+    Each record gets its input key from the records with the same id before it, whether those
+    are done, analysed now or errors, so the same input always gives the same keys.
+    """
+    seen: dict[str, int] = {}
     chunk: list[CorpusRecord] = []
     for item in items:
-        key = record_key(item.id)
+        id_key = record_key(item.id)
+        occurrence = seen.get(id_key, 0)
+        seen[id_key] = occurrence + 1
+        key = input_key(item.id, occurrence)
         if key in done:
             writer.summary.skipped += 1
             advance(1)
             continue
-        if key in seen:
-            reason = f"duplicate id {item.id!r}: an earlier record of the input has it"
+        if occurrence:
+            reason = (
+                f"duplicate id {item.id!r}: record {occurrence + 1} with this id in the input;"
+                " only the first is analysed"
+            )
             writer.add(Outcome(key, item.id, error=reason, source=item.source))
             advance(1)
             continue
-        seen.add(key)
         if isinstance(item, CorpusError):
             writer.add(Outcome(key, item.id, error=item.reason, source=item.source))
             advance(1)
             continue
-        chunk.append(item)
+        chunk.append(dataclasses.replace(item, key=key))
         if len(chunk) >= chunk_size:
             yield chunk
             chunk = []
@@ -242,8 +263,9 @@ def run_corpus(
 
 
 def _backend(chunks: Iterator[list[CorpusRecord]], options: RunOptions) -> Iterator[ChunkResult]:
+    limit = options.time_limit
     if options.scheduler:
-        return run_dask(chunks, options.language, options.scheduler)
+        return run_dask(chunks, options.language, options.scheduler, limit)
     if options.workers > 1 or options.pool_for_one:
-        return run_processes(chunks, options.language, options.workers)
-    return run_serial(chunks, options.language)
+        return run_processes(chunks, options.language, options.workers, limit)
+    return run_serial(chunks, options.language, limit)

@@ -3,19 +3,27 @@
 Layout of ``OUTDIR``::
 
     shards/part-00000.jsonl            kilde/1 results, one per line, "id" first
-    shards/part-00000.ids.json         their ids, so that a rerun need not read the results
+    shards/part-00000.keys.json        the input keys of those results
     shards/part-00000.<table>.parquet  that shard's rows of each table
     shards/errors-00000.jsonl          {"id", "error", "source"} for records of that shard that failed
+    shards/errors-00000.keys.json      the input keys of those errors
     errors.jsonl                       every error, gathered at the end of a run
     tables/<table>.parquet             the merged tables
     summary.json                       counts of the last run
 
+What a rerun skips is kept by *input key* (``kilde.io.records.input_key``): the id of a record
+and how many records with that id came before it in the input, so the first ``a17`` is
+``"a17"`` and a second one ``"a17"#1``. Each input record has its own key, so a duplicate's
+error never stands for the record it duplicates, and a duplicate whose original was done by an
+earlier run still gets its error record.
+
 Every file is written to a hidden temporary file, fsynced and renamed into place, so a
-file under its final name is always complete. A shard is committed in a fixed order:
-table parts, then errors, then ``part-N.jsonl`` last. The JSON Lines part is the commit
-point: table parts and id lists without it are leftovers of a killed run and are removed
-at the next start, and a rerun skips exactly the ids found in ``part-*.jsonl`` (read from
-its id list) and ``errors-*.jsonl``.
+file under its final name is always complete. A shard is committed in a fixed order: key
+lists and table parts, then ``errors-N.jsonl``, then ``part-N.jsonl`` last. Each JSON Lines
+file is the commit point of its records: a key list or table part without it is a leftover of
+a killed run and is removed at the next start, and a rerun skips exactly the keys of the
+committed ``part-*.jsonl`` and ``errors-*.jsonl`` files. Shards written before key lists
+existed are read by their ids (``part-N.ids.json``, else the lines themselves).
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ from typing import IO, Any
 
 from kilde import KildeError
 from kilde.corpus.tables import TABLES, Rows, merge_parts, write_part
-from kilde.io.records import record_key
+from kilde.io.records import input_key, record_key
 
 SHARDS_DIR = "shards"
 TABLES_DIR = "tables"
@@ -91,17 +99,32 @@ def _merge_parts(path: Path, parts: list[Path], table: str, temp_dir: Path) -> N
     merge_parts(parts, table, path, temp_dir)
 
 
-def _read_ids(path: Path) -> list[Any] | None:
+def _read_list(path: Path) -> list[Any] | None:
     try:
-        ids = json.loads(path.read_text(encoding="utf-8"))
+        values = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return ids if isinstance(ids, list) else None
+    return values if isinstance(values, list) else None
+
+
+def _sidecar(path: Path, name: str) -> Path:
+    """``part-00001.keys.json`` next to ``part-00001.jsonl``."""
+    return path.with_name(path.name.removesuffix(".jsonl") + f".{name}.json")
 
 
 def _line_ids(path: Path) -> list[Any]:
     with path.open(encoding="utf-8") as stream:
         return [line_id(line) for line in stream if line.strip()]
+
+
+def _error_lines(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as stream:
+        for line in stream:
+            if line.strip():
+                with contextlib.suppress(ValueError):
+                    error = json.loads(line)
+                    if isinstance(error, dict):
+                        yield error
 
 
 def line_id(line: str) -> Any:
@@ -114,7 +137,7 @@ def line_id(line: str) -> Any:
 
 @dataclass
 class DoneSet:
-    """What earlier runs finished: the keys of every id in a shard, and how many results and errors."""
+    """What earlier runs finished: every record's input key, and how many results and errors."""
 
     keys: set[str] = field(default_factory=set)
     results: int = 0
@@ -173,10 +196,8 @@ class ShardStore:
                 yield match
 
     def _clean(self, retry_errors: bool) -> None:
-        """Remove temporary files and uncommitted table parts that a killed run left behind."""
-        committed = {
-            match.group(2) for match in self._shard_files() if match.group(1) == "part" and not match.group(3)
-        }
+        """Remove temporary files and uncommitted key lists and table parts that a killed run left behind."""
+        committed = {match.group(1, 2) for match in self._shard_files() if not match.group(3)}
         for path in list(self.shards.iterdir()):
             match = _SHARD_FILE.match(path.name)
             if path.name.startswith(".") and path.name.endswith(".tmp") and path.is_file():
@@ -184,7 +205,8 @@ class ShardStore:
             elif match is None:
                 continue
             else:
-                orphan = bool(match.group(3)) and match.group(2) not in committed  # no results to go with
+                # A key list or table part without its JSON Lines file: that was never committed.
+                orphan = bool(match.group(3)) and match.group(1, 2) not in committed
                 if orphan or (retry_errors and match.group(1) == "errors"):
                     path.unlink(missing_ok=True)
         for folder in (self.outdir, self.outdir / TABLES_DIR):
@@ -196,36 +218,51 @@ class ShardStore:
         return sorted(self.shards.glob(f"{kind}-*.jsonl"))
 
     def done(self) -> DoneSet:
-        """Every id already written, as ``record_key``s.
+        """The input key of every record already written.
 
-        Results are known from each shard's id list; a shard without one (written by hand, or
-        by another tool) is read, but only the start of each line.
+        Keys come from each file's key list. A results file without one (an older kilde, or
+        written by hand) gives its ids, read from its id list or the start of each line: a
+        result is always the first record with its id. An errors file without one gives its
+        ids too, a duplicate's error counting as the next record with that id.
         """
         done = DoneSet()
         for path in self._files("part"):
-            ids = _read_ids(path.with_name(path.name.removesuffix(".jsonl") + ".ids.json"))
-            if ids is None:
-                ids = _line_ids(path)
-            done.keys.update(record_key(record_id) for record_id in ids)
-            done.results += len(ids)
+            keys = _read_list(_sidecar(path, "keys"))
+            if keys is None:
+                ids = _read_list(_sidecar(path, "ids"))
+                keys = [record_key(record_id) for record_id in (ids if ids is not None else _line_ids(path))]
+            done.keys.update(keys)
+            done.results += len(keys)
+        duplicates: dict[str, int] = {}
         for path in self._files("errors"):
-            ids = _line_ids(path)
-            done.keys.update(record_key(record_id) for record_id in ids)
-            done.errors += len(ids)
+            keys = _read_list(_sidecar(path, "keys"))
+            if keys is None:
+                keys = []
+                for error in _error_lines(path):
+                    key = record_key(error.get("id"))
+                    if str(error.get("error", "")).startswith("duplicate id"):
+                        duplicates[key] = duplicates.get(key, 0) + 1
+                        key = input_key(error.get("id"), duplicates[key])
+                    keys.append(key)
+            done.keys.update(keys)
+            done.errors += len(keys)
         return done
 
-    def commit(self, results: list[str], ids: list[Any], errors: list[str], rows: Rows) -> None:
-        """Write one shard: id list and table parts, then errors, then results (the commit point)."""
+    def commit(
+        self, results: list[str], result_keys: list[str], errors: list[str], error_keys: list[str], rows: Rows
+    ) -> None:
+        """Write one shard: key lists and table parts, then errors, then results (each its commit point)."""
         number = f"{self.next_number:05d}"
         self.next_number += 1
         if results:
-            atomic_write_lines(self.shards / f"part-{number}.ids.json", [json.dumps(ids, ensure_ascii=False)])
+            atomic_write_lines(self.shards / f"part-{number}.keys.json", [json.dumps(result_keys)])
             for table in TABLES:
                 atomic_write(
                     self.shards / f"part-{number}.{table}.parquet",
                     partial(_write_part, table=table, rows=rows.get(table, [])),
                 )
         if errors:
+            atomic_write_lines(self.shards / f"errors-{number}.keys.json", [json.dumps(error_keys)])
             atomic_write_lines(self.shards / f"errors-{number}.jsonl", errors)
         if results:
             atomic_write_lines(self.shards / f"part-{number}.jsonl", results)

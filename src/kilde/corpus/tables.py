@@ -4,15 +4,24 @@ Rows are built from each ``kilde/1`` result on the worker that analysed it (so t
 only writes them), written as one Parquet part per shard next to the shard, and merged
 into ``OUTDIR/tables/<name>.parquet``, sorted by article, at the end of every run. The
 sort makes the tables the same however many workers produced them.
+
+Ids: ``id`` (``article_id``) is the text of the input id, as a user would match it (``a17``,
+or ``17`` for the number 17); ``id_type`` (``article_id_type``) says ``string`` or ``integer``,
+so that the records ``1`` and ``"1"`` stay two articles.
+
+Dates: ``published`` is ISO text at the precision the source gave: ``YYYY``, ``YYYY-MM`` or
+``YYYY-MM-DD`` (so it sorts, and ``published[:7]`` is the month where there is one);
+``articles.published_precision`` names it (``year``, ``month``, ``day``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kilde.io.corpus import date_precision, normalize_date
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -28,11 +37,13 @@ Rows = dict[str, list[dict[str, Any]]]
 _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "articles": (
         ("id", "string"),
+        ("id_type", "string"),
         ("language", "string"),
         ("title", "string"),
         ("outlet", "string"),
         ("url", "string"),
-        ("published", "date"),
+        ("published", "string"),
+        ("published_precision", "string"),
         ("n_words", "int32"),
         ("n_quotes", "int32"),
         ("n_direct", "int32"),
@@ -46,6 +57,7 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "quotes": (
         ("article_id", "string"),
+        ("article_id_type", "string"),
         ("quote_id", "string"),
         ("type", "string"),
         ("content", "string"),
@@ -65,10 +77,11 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("cited_by", "string"),
         ("language", "string"),
         ("outlet", "string"),
-        ("published", "date"),
+        ("published", "string"),
     ),
     "entities": (
         ("article_id", "string"),
+        ("article_id_type", "string"),
         ("entity_id", "string"),
         ("name", "string"),
         ("kind", "string"),
@@ -77,33 +90,34 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("n_quotes", "int32"),
         ("language", "string"),
         ("outlet", "string"),
-        ("published", "date"),
+        ("published", "string"),
     ),
     "hedges": (
         ("article_id", "string"),
+        ("article_id_type", "string"),
         ("start", "int32"),
         ("end", "int32"),
         ("text", "string"),
         ("kind", "string"),
         ("language", "string"),
         ("outlet", "string"),
-        ("published", "date"),
+        ("published", "string"),
     ),
 }
 
 # How the merged tables are sorted: by article, then in text order (ids like "q12" by their number).
 _ORDER = {
-    "articles": "id",
-    "quotes": "article_id, start, TRY_CAST(substr(quote_id, 2) AS INTEGER)",
-    "entities": "article_id, TRY_CAST(substr(entity_id, 2) AS INTEGER), entity_id",
-    "hedges": 'article_id, start, "end", text, kind',
+    "articles": "id, id_type",
+    "quotes": "article_id, article_id_type, start, TRY_CAST(substr(quote_id, 2) AS INTEGER)",
+    "entities": "article_id, article_id_type, TRY_CAST(substr(entity_id, 2) AS INTEGER), entity_id",
+    "hedges": 'article_id, article_id_type, start, "end", text, kind',
 }
 
 
 def schema(table: str) -> pa.Schema:
     import pyarrow as pa
 
-    types = {"string": pa.string(), "int32": pa.int32(), "bool": pa.bool_(), "date": pa.date32()}
+    types = {"string": pa.string(), "int32": pa.int32(), "bool": pa.bool_()}
     return pa.schema([(name, types[kind]) for name, kind in _COLUMNS[table]])
 
 
@@ -139,11 +153,12 @@ def article_rows(result: dict[str, Any]) -> Rows:
     """The rows that one ``kilde/1`` result adds to each table."""
     metadata = result.get("metadata") or {}
     article_id = str(result["id"])
-    published = metadata.get("published")
+    id_type = "integer" if isinstance(result["id"], int) else "string"
+    published = normalize_date(metadata.get("published"))
     shared = {
         "language": result.get("language"),
         "outlet": metadata.get("outlet"),
-        "published": dt.date.fromisoformat(published) if published else None,
+        "published": published,
     }
     entities = {entity["id"]: entity for entity in result.get("entities", [])}
     nesting = _nesting(result)
@@ -156,6 +171,7 @@ def article_rows(result: dict[str, Any]) -> Rows:
         quotes.append(
             {
                 "article_id": article_id,
+                "article_id_type": id_type,
                 "quote_id": quote["id"],
                 "type": quote["type"],
                 "content": " … ".join(part["text"] for part in content),
@@ -181,6 +197,8 @@ def article_rows(result: dict[str, Any]) -> Rows:
     hedges = result.get("hedges", [])
     article = {
         "id": article_id,
+        "id_type": id_type,
+        "published_precision": date_precision(published),
         "title": result.get("title") or metadata.get("title"),
         "url": metadata.get("url"),
         "n_words": len(result.get("text", "").split()),
@@ -201,6 +219,7 @@ def article_rows(result: dict[str, Any]) -> Rows:
         "entities": [
             {
                 "article_id": article_id,
+                "article_id_type": id_type,
                 "entity_id": entity["id"],
                 "name": entity.get("name"),
                 "kind": entity.get("kind"),
@@ -214,6 +233,7 @@ def article_rows(result: dict[str, Any]) -> Rows:
         "hedges": [
             {
                 "article_id": article_id,
+                "article_id_type": id_type,
                 "start": hedge["start"],
                 "end": hedge["end"],
                 "text": hedge["text"],
@@ -247,9 +267,22 @@ def merge_parts(parts: Sequence[Path], table: str, target: Path, temp_dir: Path)
     import duckdb
 
     files = ", ".join(_sql_string(str(part)) for part in parts)
+    source = f"read_parquet([{files}], union_by_name = true)"
+    sql_types = {"string": "VARCHAR", "int32": "INTEGER", "bool": "BOOLEAN"}
     with duckdb.connect() as connection:
         connection.execute(f"SET temp_directory = {_sql_string(str(temp_dir))}")
+        # Parts written by an earlier kilde may lack a column or hold another type (a date):
+        # every column is cast to this version's schema, and a missing one is NULL.
+        present = {row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        columns = ", ".join(
+            f"CAST({_quoted(name) if name in present else 'NULL'} AS {sql_types[kind]}) AS {_quoted(name)}"
+            for name, kind in _COLUMNS[table]
+        )
         connection.execute(
-            f"COPY (SELECT * FROM read_parquet([{files}]) ORDER BY {_ORDER[table]}) "
+            f"COPY (SELECT {columns} FROM {source} ORDER BY {_ORDER[table]}) "
             f"TO {_sql_string(str(target))} (FORMAT parquet, COMPRESSION zstd)"
         )
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

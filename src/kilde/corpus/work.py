@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 import kilde
 from kilde import KildeError
+from kilde.corpus.limits import Budget, RecordTimeout, warm_pipeline
 from kilde.corpus.tables import Rows, article_rows
 from kilde.io.corpus import prepare_document
-from kilde.io.records import CorpusRecord, RecordId, record_key
+from kilde.io.records import CorpusRecord, RecordId, has_surrogates, record_key, writable, writable_id
+from kilde.io.text import InputDocument
 
 VOCAB_LIMIT = 500_000
 """Strings a pipeline's vocabulary may hold before the worker builds a fresh pipeline.
@@ -39,7 +41,10 @@ _ANALYSIS_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Outcome:
-    """The result of one record: a ``kilde/1`` line and its table rows, or the reason it failed."""
+    """The result of one record: a ``kilde/1`` line and its table rows, or the reason it failed.
+
+    ``key`` is the record's ``input_key``, what the output remembers it by.
+    """
 
     key: str
     id: RecordId
@@ -49,7 +54,13 @@ class Outcome:
     source: str = ""
 
     def error_line(self) -> str:
-        return json.dumps({"id": self.id, "error": self.error, "source": self.source}, ensure_ascii=False)
+        """``{"id", "error", "source"}``; lone surrogates (in a bad id, say) written as ``\\ud800``."""
+        fields = {
+            "id": writable_id(self.id),
+            "error": writable(self.error or ""),
+            "source": writable(self.source),
+        }
+        return json.dumps(fields, ensure_ascii=False)
 
 
 @dataclass(frozen=True)
@@ -94,30 +105,66 @@ def _language(record: CorpusRecord, default: str | None) -> str | None:
     return None if record.language == "auto" else record.language
 
 
-def analyse_record(record: CorpusRecord, default_language: str | None = None) -> Outcome:
-    """Read, analyse and flatten one record; never raises for a bad record."""
-    key = record_key(record.id)
+def _analysed(record: CorpusRecord, default_language: str | None, budget: Budget) -> tuple[str, Rows]:
+    """The ``kilde/1`` line of one record and its table rows (raises for a bad record).
+
+    Reading (HTML extraction) and analysis share the record's ``budget``; the pipeline is built
+    between them, off the clock.
+    """
+    if isinstance(record.id, str) and has_surrogates(record.id):
+        raise KildeError(f'the id "{writable(record.id)}" holds a lone surrogate and cannot be written')
+    document = budget.run(lambda: prepare_document(record))
+    language = _language(record, default_language)
+    if budget.seconds:
+        warm_pipeline(document.text, language)
+    return budget.run(lambda: _result_line(record, document, language))
+
+
+def _result_line(record: CorpusRecord, document: InputDocument, language: str | None) -> tuple[str, Rows]:
+    result = kilde.analyze(document.text, language=language, doc_id=str(record.id))
+    result["id"] = record.id
+    if document.metadata:
+        result["metadata"] = document.metadata
+    # "id" first: a rerun reads the ids of finished shards without parsing whole lines.
+    line = json.dumps({"id": record.id, **result}, ensure_ascii=False)
     try:
-        document = prepare_document(record)
-        language = _language(record, default_language)
-        result = kilde.analyze(document.text, language=language, doc_id=str(record.id))
-        result["id"] = record.id
-        if document.metadata:
-            result["metadata"] = document.metadata
-        # "id" first: a rerun reads the ids of finished shards without parsing whole lines.
-        line = json.dumps({"id": record.id, **result}, ensure_ascii=False)
-        return Outcome(key, record.id, line=line, rows=article_rows(result), source=record.source)
+        line.encode("utf-8")
+    except UnicodeEncodeError as error:
+        char = line[error.start]
+        raise KildeError(
+            f"the result holds a lone surrogate (\\u{ord(char):04x}) from the record's text or metadata,"
+            " which cannot be written as UTF-8"
+        ) from None
+    return line, article_rows(result)
+
+
+def analyse_record(
+    record: CorpusRecord, default_language: str | None = None, time_limit: float | None = None
+) -> Outcome:
+    """Read, analyse and flatten one record within ``time_limit`` seconds; never raises for a bad record."""
+    key = record.key or record_key(record.id)
+    try:
+        line, rows = _analysed(record, default_language, Budget(time_limit))
+        return Outcome(key, record.id, line=line, rows=rows, source=record.source)
     except KildeError as error:
+        return Outcome(key, record.id, error=str(error), source=record.source)
+    except RecordTimeout as error:
         return Outcome(key, record.id, error=str(error), source=record.source)
     except Exception as error:  # one broken record must not stop a corpus
         return Outcome(key, record.id, error=f"{type(error).__name__}: {error}", source=record.source)
 
 
-def process_chunk(records: list[CorpusRecord], default_language: str | None = None) -> ChunkResult:
-    """Analyse a chunk of records in this process (the task that pools and Dask run)."""
+def process_chunk(
+    records: list[CorpusRecord], default_language: str | None = None, time_limit: float | None = None
+) -> ChunkResult:
+    """Analyse a chunk of records in this process (the task that pools and Dask run).
+
+    Each record gets ``time_limit`` seconds (``kilde.corpus.limits``); the lock is taken
+    before the clock starts, so waiting for another thread's analysis does not count.
+    """
     with _ANALYSIS_LOCK:
         started = time.perf_counter()
-        outcomes = [analyse_record(record, default_language) for record in records]
+        outcomes = [analyse_record(record, default_language, time_limit) for record in records]
         languages = {row["language"] for o in outcomes if o.rows for row in o.rows["articles"]}
         recycle_pipelines(languages)
         seconds = time.perf_counter() - started

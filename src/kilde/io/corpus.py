@@ -3,9 +3,14 @@
 Every record gets a stable id, so that a rerun can tell what is already done:
 
 - JSON Lines: the record's own ``id`` (``line-<n>`` without one), as in ``kilde batch``;
-- a folder: the file's path relative to the folder given (``2024/03/sak.html``);
+- a folder: the file's path relative to the folder given (``2024/03/sak.html``; bytes of a
+  name that are not UTF-8 written as ``\\xff``);
 - a single ``.txt`` or ``.html`` file: its name;
 - a WARC record: its ``WARC-Record-ID`` (``urn:uuid:…``), with the URL as metadata.
+
+Only regular files are read (symbolic links are followed to one): a named pipe, a device or a
+socket in a folder, such as a link to ``/dev/zero``, becomes an error record, as does a
+``.txt``/``.html`` file over ``MAX_INPUT_BYTES``; the files are never read past that limit.
 
 Reading here is cheap (bytes off the disk, JSON parsing); decoding, HTML extraction and
 analysis happen in ``prepare_document`` on the worker that analyses the record.
@@ -15,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,10 +42,81 @@ __all__ = [
     "RecordId",
     "corpus_metadata",
     "count_corpus",
+    "date_precision",
     "iter_corpus",
+    "normalize_date",
     "prepare_document",
     "record_key",
 ]
+
+_FILE_TYPES = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class _Unreadable(Exception):
+    """A file that kilde will not read, with the reason (one line)."""
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that any file can hold: bytes of the name that are not UTF-8 as ``\\xff``."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def _file_type(mode: int) -> str:
+    return next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+
+
+def _not_regular(path: Path, mode: int) -> str:
+    return f"{path_text(path)} is {_file_type(mode)}, not a regular file; kilde reads only regular files"
+
+
+def _regular(path: Path) -> os.stat_result:
+    """The ``stat`` of a regular file (after following links), else ``_Unreadable`` saying what it is."""
+    try:
+        info = path.stat()
+    except OSError as error:
+        raise _Unreadable(f"cannot read {path_text(path)}: {error.strerror or error}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise _Unreadable(_not_regular(path, info.st_mode))
+    return info
+
+
+def _size_reason(path: Path, size: int | None) -> str:
+    limit = MAX_INPUT_BYTES // 1024 // 1024
+    if size is None:
+        return f"{path_text(path)} is larger than {limit} MB; kilde reads at most {limit} MB"
+    return f"{path_text(path)} is {size / 1024 / 1024:.1f} MB; kilde reads at most {limit} MB"
+
+
+def read_regular_file(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, never reading more than that.
+
+    Checked before opening (a pipe is never opened, so never waited on) and again on the open
+    file (non-blocking), in case the file was swapped in between; ``_Unreadable`` otherwise.
+    """
+    info = _regular(path)
+    if info.st_size > limit:
+        raise _Unreadable(_size_reason(path, info.st_size))
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise _Unreadable(f"cannot read {path_text(path)}: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as stream:
+        mode = os.fstat(stream.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Unreadable(_not_regular(path, mode))
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:
+            raise _Unreadable(f"cannot read {path_text(path)}: {error.strerror or error}") from None
+    if len(data) > limit:  # the file grew after the check
+        raise _Unreadable(_size_reason(path, None))
+    return data
 
 
 def _kind(path: Path) -> str | None:
@@ -53,17 +131,27 @@ def _kind(path: Path) -> str | None:
 
 
 def check_inputs(inputs: Iterable[Path | str]) -> list[Path]:
-    """The inputs as paths, after making sure each exists and is a kind kilde reads (else ``KildeError``)."""
+    """The inputs as paths, after making sure each exists and is a kind kilde reads (else ``KildeError``).
+
+    A JSON Lines file or web archive may also be a named pipe, read as a stream; devices are refused.
+    """
     paths = [Path(item) for item in inputs]
     if not paths:
         raise KildeError("no input given")
     for path in paths:
-        if not path.exists():
-            raise KildeError(f"no such file or folder: {path}")
-        if path.is_file() and _kind(path) is None:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            raise KildeError(f"no such file or folder: {path_text(path)}") from None
+        if stat.S_ISDIR(mode):
+            continue
+        if _kind(path) is None:
             raise KildeError(
-                f"cannot tell how to read {path}: use .jsonl, .txt, .html, .warc or .warc.gz, or a folder"
+                f"cannot tell how to read {path_text(path)}: use .jsonl, .txt, .html, .warc or .warc.gz,"
+                " or a folder"
             )
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise KildeError(f"{path_text(path)} is {_file_type(mode)}, not a file kilde can read")
     return paths
 
 
@@ -80,20 +168,20 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _document(path: Path, record_id: str) -> CorpusRecord | CorpusError:
     """A ``.txt``/``.html`` file as a record holding its raw bytes (decoded later, by the worker)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            limit = MAX_INPUT_BYTES // 1024 // 1024
-            reason = f"{path} is {size / 1024 / 1024:.1f} MB; kilde reads at most {limit} MB"
-            return CorpusError(record_id, reason, str(path))
-        data = path.read_bytes()
-    except OSError as error:
-        return CorpusError(record_id, f"cannot read {path}: {error.strerror or error}", str(path))
-    return CorpusRecord(id=record_id, data=data, source=str(path))
+        data = read_regular_file(path)
+    except _Unreadable as error:
+        return CorpusError(record_id, str(error), path_text(path))
+    return CorpusRecord(id=record_id, data=data, source=path_text(path))
 
 
 def _jsonl(path: Path) -> Iterator[CorpusRecord | CorpusError]:
-    for item in iter_jsonl_records(path):
-        source = f"{path}:{item.line}"
+    try:
+        items = iter_jsonl_records(path)
+    except KildeError as error:  # unreadable (a folder's file that went away, no permission)
+        yield CorpusError(path_text(path), str(error), path_text(path))
+        return
+    for item in items:
+        source = f"{path_text(path)}:{item.line}"
         if isinstance(item, JsonlError):
             yield CorpusError(item.id, item.reason, source)
         else:
@@ -102,8 +190,15 @@ def _jsonl(path: Path) -> Iterator[CorpusRecord | CorpusError]:
             )
 
 
-def _file(path: Path, record_id: str) -> Iterator[CorpusRecord | CorpusError]:
+def _file(path: Path, record_id: str, walked: bool) -> Iterator[CorpusRecord | CorpusError]:
+    """The records of one file; a file found in a folder must be a regular file (``walked``)."""
     kind = _kind(path)
+    if walked and kind != "document":  # a document is checked as it is read
+        try:
+            _regular(path)
+        except _Unreadable as error:
+            yield CorpusError(record_id, str(error), path_text(path))
+            return
     if kind == "jsonl":
         yield from _jsonl(path)
     elif kind == "warc":
@@ -127,21 +222,33 @@ def _records(paths: list[Path]) -> Iterator[CorpusRecord | CorpusError]:
     for path in paths:
         if path.is_dir():
             for file in _walk(path):
-                yield from _file(file, file.relative_to(path).as_posix())
+                yield from _file(file, path_text(file.relative_to(path).as_posix()), walked=True)
         else:
-            yield from _file(path, path.name)
+            yield from _file(path, path_text(path.name), walked=False)
 
 
 def count_corpus(inputs: Iterable[Path | str]) -> int | None:
     """How many records the inputs hold, or None when that would mean reading a web archive twice."""
     total = 0
     for path in check_inputs(inputs):
-        files = list(_walk(path)) if path.is_dir() else [path]
-        for file in files:
+        walked = path.is_dir()
+        for file in _walk(path) if walked else [path]:
             kind = _kind(file)
-            if kind == "warc":
+            try:
+                regular = stat.S_ISREG(file.stat().st_mode)
+            except OSError:
+                regular = False
+            if not regular and not walked:
+                return None  # a stream: counting would consume it
+            if kind == "warc" and regular:
                 return None
-            total += count_jsonl_records(file) if kind == "jsonl" else 1
+            if kind == "jsonl" and regular:
+                try:
+                    total += count_jsonl_records(file)
+                except KildeError:
+                    total += 1
+            else:
+                total += 1  # a document, or a file that will be one error record
     return total
 
 
@@ -159,14 +266,37 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
-def normalize_date(value: str | None) -> str | None:
-    """``YYYY-MM-DD`` from an ISO date or timestamp (``2024-03-05T10:00:00Z``), else None."""
-    if not value:
+_YEAR = re.compile(r"[0-9]{4}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+DATE_PRECISIONS = {4: "year", 7: "month", 10: "day"}
+"""The precision of a normalised date, by its length."""
+
+
+def normalize_date(value: object) -> str | None:
+    """An ISO date at the precision given, else None: nothing is dropped and nothing is made up.
+
+    ``YYYY-MM-DD`` from a date or timestamp (``2024-03-05``, ``2024-03-05T10:00:00Z``),
+    ``YYYY-MM`` from a month (``2019-11``), ``YYYY`` from a year (``2019``).
+    """
+    if not isinstance(value, str) or not value.strip():
         return None
+    value = value.strip()
     try:
-        return dt.date.fromisoformat(value.strip()[:10]).isoformat()
+        return dt.date.fromisoformat(value[:10]).isoformat()
     except ValueError:
-        return None
+        pass
+    month = _MONTH.fullmatch(value)
+    if month and int(month.group(1)) > 0 and 1 <= int(month.group(2)) <= 12:
+        return value
+    if _YEAR.fullmatch(value) and int(value) > 0:
+        return value
+    return None
+
+
+def date_precision(value: str | None) -> str | None:
+    """``year``, ``month`` or ``day`` for a date from ``normalize_date``, else None."""
+    return DATE_PRECISIONS.get(len(value)) if value else None
 
 
 def corpus_metadata(record: dict[str, Any], extracted: dict[str, Any]) -> dict[str, str]:

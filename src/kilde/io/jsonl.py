@@ -3,6 +3,10 @@
 A bad line never stops a batch: it becomes a ``JsonlError`` that the caller writes to the
 output in the line's place. Blank (whitespace-only) lines are skipped and produce no
 output line; line numbers still count them, so ``line-<n>`` ids match what an editor shows.
+
+"A bad line" is anything: invalid JSON or UTF-8, a number too long for Python to convert
+(over 4,300 digits), an id or metadata field holding a lone surrogate (``"\\ud800"``, which
+no output file could hold), a line over ``MAX_LINE_BYTES``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kilde import KildeError
-from kilde.io.text import normalize_newlines
+from kilde.io.records import has_surrogates
+from kilde.io.text import MAX_INPUT_BYTES, normalize_newlines
 
 METADATA_FIELDS = ("url", "outlet", "published", "date", "title")
 """Optional string fields of a record that are kept as its ``metadata`` (corpus runs put them in tables)."""
@@ -26,7 +31,12 @@ LANGUAGES = ("nb", "nn", "auto")
 
 RecordId = str | int
 
-_ID_IN_BROKEN_LINE = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+)\b)')
+MAX_LINE_BYTES = 4 * MAX_INPUT_BYTES
+"""Longest line read (80 MB); a longer one is skipped unread and becomes an error, not a MemoryError."""
+
+_READ_BLOCK = 1 << 20
+
+_ID_IN_BROKEN_LINE = re.compile(r'"id"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d{1,4000})\b)')
 
 
 @dataclass(frozen=True)
@@ -55,11 +65,11 @@ def _recover_id(raw: str, line: int) -> RecordId:
     match = _ID_IN_BROKEN_LINE.search(raw)
     if match is None:
         return f"line-{line}"
-    if match.group(2) is not None:
-        return int(match.group(2))
     try:
+        if match.group(2) is not None:
+            return int(match.group(2))
         return str(json.loads(f'"{match.group(1)}"'))
-    except json.JSONDecodeError:
+    except ValueError:  # JSONDecodeError is one
         return f"line-{line}"
 
 
@@ -71,6 +81,9 @@ def parse_record(raw: str, line: int) -> JsonlRecord | JsonlError:
         return JsonlError(line, _recover_id(raw, line), f"invalid JSON: {error.msg} at column {error.colno}")
     except RecursionError:
         return JsonlError(line, _recover_id(raw, line), "invalid JSON: nested too deeply")
+    except ValueError:  # Python's limit on int-string conversion: a number of over 4,300 digits
+        reason = "a number in the line has more digits than kilde reads (4,300)"
+        return JsonlError(line, _recover_id(raw, line), reason)
     if not isinstance(value, dict):
         return JsonlError(line, f"line-{line}", f"a line must be a JSON object, not {_json_type(value)}")
     record_id = value.get("id")
@@ -79,6 +92,8 @@ def parse_record(raw: str, line: int) -> JsonlRecord | JsonlError:
     elif isinstance(record_id, bool) or not isinstance(record_id, str | int):
         reason = f'"id" must be a string or an integer, not {_json_type(record_id)}'
         return JsonlError(line, f"line-{line}", reason)
+    if isinstance(record_id, str) and has_surrogates(record_id):
+        return JsonlError(line, record_id, _surrogate_reason("id", record_id))
     if "text" not in value:
         return JsonlError(line, record_id, 'missing "text"')
     text = value["text"]
@@ -91,7 +106,19 @@ def parse_record(raw: str, line: int) -> JsonlRecord | JsonlError:
         shown = language if isinstance(language, str) else _json_type(language)
         return JsonlError(line, record_id, f'"language" must be "nb", "nn" or "auto", not {shown!r}')
     metadata = {key: value[key] for key in METADATA_FIELDS if isinstance(value.get(key), str) and value[key]}
+    for key, field_value in metadata.items():
+        if has_surrogates(field_value):
+            return JsonlError(line, record_id, _surrogate_reason(key, field_value))
     return JsonlRecord(line, record_id, normalize_newlines(text), language, metadata)
+
+
+def _surrogate_reason(name: str, value: str) -> str:
+    """Why a field with a lone surrogate is refused: say which field and which code point."""
+    match = next(char for char in value if "\ud800" <= char <= "\udfff")
+    return (
+        f'"{name}" holds a lone surrogate (\\u{ord(match):04x}), which is no character'
+        " and cannot be written as UTF-8"
+    )
 
 
 def _json_type(value: object) -> str:
@@ -114,9 +141,17 @@ def _check_path(path: Path) -> None:
         raise KildeError(f"{path} is a directory, not a file")
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def _lines(path: Path) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines of the file; None for a line over ``MAX_LINE_BYTES``, which is skipped unread."""
     with path.open("rb") as stream:
-        for number, raw in enumerate(stream, 1):
+        number = 0
+        while raw := stream.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+                while (rest := stream.readline(_READ_BLOCK)) and not rest.endswith(b"\n"):
+                    pass
+                yield number, None
+                continue
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             yield number, raw
@@ -127,7 +162,7 @@ def count_jsonl_records(path: Path | str) -> int:
     path = Path(path)
     _check_path(path)
     try:
-        return sum(1 for _, raw in _lines(path) if raw.strip())
+        return sum(1 for _, raw in _lines(path) if raw is None or raw.strip())
     except OSError as error:
         raise KildeError(f"cannot read {path}: {error.strerror or error}") from None
 
@@ -149,11 +184,16 @@ def iter_jsonl_records(path: Path | str) -> Iterator[JsonlRecord | JsonlError]:
 
 
 def _records(
-    first: tuple[int, bytes] | None, rest: Iterator[tuple[int, bytes]]
+    first: tuple[int, bytes | None] | None, rest: Iterator[tuple[int, bytes | None]]
 ) -> Iterator[JsonlRecord | JsonlError]:
     if first is None:
         return
     for number, raw in itertools.chain([first], rest):
+        if raw is None:
+            limit = MAX_LINE_BYTES // 1024 // 1024
+            reason = f"the line is longer than {limit} MB, the most kilde reads of one line"
+            yield JsonlError(number, f"line-{number}", reason)
+            continue
         if not raw.strip():
             continue
         try:
