@@ -12,6 +12,8 @@ so that an annotator who reads the text never counts characters:
   its content is then looked for in that line;
 * content that occurs more than once, and hedges that do, must be pinned (``line``,
   ``occurrence``, ``in`` or ``start``): an ambiguous string is an error, never a guess;
+* strings match whole words when they can (``"De"`` is not the start of ``"Det"``);
+  an ``occurrence`` counts every match, as ``kilde annotations find`` lists them;
 * the cue, speaker mention and addressee are looked for next to the quote's content:
   the occurrence outside the content that is nearest to it (fewest line breaks
   between, then fewest characters), unless pinned;
@@ -172,6 +174,14 @@ class Resolver:
             return spans
         return [(s, s + len(needle)) for s in occurrences(self.text, needle, scope[0]) if s < scope[1]]
 
+    def _whole_words(self, span: Span) -> bool:
+        """Whether the span neither starts nor ends inside a word."""
+        start, end = span
+        text = self.text
+        inside_left = start > 0 and text[start].isalnum() and text[start - 1].isalnum()
+        inside_right = end < len(text) and text[end - 1].isalnum() and text[end].isalnum()
+        return not inside_left and not inside_right
+
     def _pinned(self, spec: dict[str, Any], where: str, default_line: int | None = None) -> list[Span]:
         """Candidate spans after every pin the spec gives (start, in, line, occurrence)."""
         if "span" in spec:
@@ -210,6 +220,9 @@ class Resolver:
         else:
             spans = self._candidates(needle, scope, where)
         occurrence = spec.get("occurrence")
+        if occurrence is None:
+            whole = [span for span in spans if self._whole_words(span)]
+            spans = whole or spans  # "De" means the word, not the start of "Det"
         if occurrence is not None:
             if not isinstance(occurrence, int) or isinstance(occurrence, bool) or occurrence < 1:
                 raise DraftError(f"{where}: occurrence must be a whole number from 1")
