@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import kilde
+from kilde import KildeError
 from kilde.cli import main
 from kilde.corpus.limits import RecordTimeout, time_limit
 from kilde.io import JsonlError, JsonlRecord, iter_jsonl_records
@@ -35,7 +36,7 @@ pytest.importorskip("duckdb")
 import pyarrow.parquet as pq
 
 from kilde.corpus import RunOptions, run_corpus
-from kilde.corpus.work import process_chunk
+from kilde.corpus.work import ChunkResult, Outcome, process_chunk
 
 HUGE = "9" * 5000  # over Python's 4,300-digit limit on int-string conversion
 
@@ -407,6 +408,68 @@ def test_time_limit_reaches_dask_workers(tmp_path: Path) -> None:
         summary = run_corpus([source], tmp_path / "run", options)
     assert (summary.ok, summary.errors) == (0, 3)
     assert all("time limit" in error["error"] for error in read_jsonl(tmp_path / "run" / "errors.jsonl"))
+
+
+# --- workers that die ----------------------------------------------------------------------------
+
+
+def dying_chunk(records: list[CorpusRecord], language: str | None, limit: float | None) -> ChunkResult:
+    """A stand-in for process_chunk whose worker process dies on a record saying DØ (no analysis)."""
+    if any("DØ" in (item.text or "") for item in records):
+        os._exit(3)
+    outcomes = [Outcome(item.key, item.id, line=json.dumps({"id": item.id}), rows={}) for item in records]
+    return ChunkResult(outcomes, os.getpid(), 0, 0.0)
+
+
+def always_dying_chunk(records: list[CorpusRecord], language: str | None, limit: float | None) -> ChunkResult:
+    os._exit(3)
+
+
+def dying_records() -> list[CorpusRecord]:
+    names = ["r0", "r1", "gift", "r3", "r4", "r5"]
+    return [
+        CorpusRecord(id=name, text=("DØ. " if name == "gift" else "") + TEXTS[0], key=input_key(name))
+        for name in names
+    ]
+
+
+def test_a_record_that_kills_its_pool_worker_is_one_error() -> None:
+    from kilde.corpus.backends import DIED, run_processes
+
+    records = dying_records()
+    chunks = iter([records[:3], records[3:5], records[5:]])
+    results = list(run_processes(chunks, None, 2, None, task=dying_chunk))
+    outcomes = [outcome for result in results for outcome in result.outcomes]
+    assert sorted(outcome.id for outcome in outcomes) == sorted(item.id for item in records)  # each once
+    assert {outcome.id: outcome.error for outcome in outcomes if outcome.error} == {"gift": DIED}
+
+
+def test_workers_dying_on_everything_stop_the_run() -> None:
+    from kilde.corpus.backends import run_processes
+
+    records = dying_records()
+    with pytest.raises(KildeError, match="died on 3 records in a row"):
+        list(run_processes(iter([records[:2], records[2:]]), None, 1, None, task=always_dying_chunk))
+
+
+def test_a_record_that_kills_its_dask_worker_is_one_error() -> None:
+    distributed = pytest.importorskip("distributed")
+    import dask
+
+    from kilde.corpus.backends import DIED, run_dask
+
+    records = dying_records()
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(
+            n_workers=1, processes=True, threads_per_worker=1, dashboard_address=None
+        ) as cluster,
+    ):
+        chunks = iter([records[:3], records[3:]])
+        results = list(run_dask(chunks, None, cluster.scheduler_address, None, task=dying_chunk))
+    outcomes = [outcome for result in results for outcome in result.outcomes]
+    assert sorted(outcome.id for outcome in outcomes) == sorted(item.id for item in records)
+    assert {outcome.id: outcome.error for outcome in outcomes if outcome.error} == {"gift": DIED}
 
 
 # --- kills at random moments ---------------------------------------------------------------------

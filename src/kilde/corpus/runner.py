@@ -236,9 +236,10 @@ def run_corpus(
                         summary.first_result_seconds = time.perf_counter() - started
                     for outcome in result.outcomes:
                         writer.add(outcome)
-                    peaks[str(result.pid)] = max(peaks.get(str(result.pid), 0), result.peak_rss_kb)
-                    rusage[str(result.pid)] = max(rusage.get(str(result.pid), 0), result.getrusage_kb)
-                    summary.worker_pipelines_built[str(result.pid)] = result.pipelines_built
+                    if result.pid:  # 0: no worker came back (it died on the record)
+                        peaks[str(result.pid)] = max(peaks.get(str(result.pid), 0), result.peak_rss_kb)
+                        rusage[str(result.pid)] = max(rusage.get(str(result.pid), 0), result.getrusage_kb)
+                        summary.worker_pipelines_built[str(result.pid)] = result.pipelines_built
                     advance(len(result.outcomes), len(result.outcomes))
             finally:
                 # Also on Ctrl-C or a failure: what came back is committed, a rerun goes on from it.
