@@ -452,10 +452,11 @@ def resolve_draft(
     for n, raw in enumerate(draft.get("boilerplate") or [], 1):
         where = f"boilerplate {n}"
         if isinstance(raw, dict) and set(raw) == {"line"}:
-            found = [resolver.lines.stripped(raw["line"])]
-            if found[0][0] >= found[0][1]:
+            start, end = resolver.lines.stripped(raw["line"])
+            if start >= end:
                 raise DraftError(f"{where}: line {raw['line']} is blank")
-        elif isinstance(raw, str) and raw.strip():
+            raw = text[start:end]  # every equal line, as the gold format marks them
+        if isinstance(raw, str) and raw.strip():
             found = [
                 resolver.lines.stripped(k)
                 for k in range(1, len(resolver.lines.starts) + 1)
