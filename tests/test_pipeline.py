@@ -342,3 +342,40 @@ def test_nested_report_names_its_outer_quote() -> None:
     by_speaker = {q["speaker"]["name"]: q for q in result["quotes"]}
     assert by_speaker["Kystverket"]["nested_in"] == by_speaker["NTB"]["id"]
     assert by_speaker["NTB"]["nested_in"] is None
+
+
+# ------------------------------------------------------------- long texts
+def test_long_text_in_pieces_gives_the_same_analysis_as_one_doc() -> None:
+    from kilde.output import doc_to_kilde
+    from kilde.pipeline import analyse_text
+
+    text = ARTICLE_NB + "\n\n" + ARTICLE_NN
+    nlp = kilde.load("nb")
+    whole = doc_to_kilde(nlp(text))
+    pieces = doc_to_kilde(analyse_text(nlp, text, chunk_chars=300))
+    assert pieces["text"] == text
+    assert [q["content"] for q in pieces["quotes"]] == [q["content"] for q in whole["quotes"]]
+    assert [q["speaker"]["name"] for q in pieces["quotes"]] == [q["speaker"]["name"] for q in whole["quotes"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a\n\nb" * 500, "ord " * 2000, "x" * 3000, "Han sa nei. " * 300 + "\n" + "y " * 900, "\n" * 3000],
+)
+def test_paragraph_pieces_join_back_into_the_text(text: str) -> None:
+    from kilde.pipeline import paragraph_pieces
+
+    pieces = list(paragraph_pieces(text, 1000))
+    assert "".join(pieces) == text and all(pieces)
+    assert all(len(piece) <= 1000 for piece in pieces[:-1]) or len(pieces) == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["«" * 3000 + "»" * 3000, "Les mer: " + "&" * 2000 + " «Hei», sier Kari.", "ok"]
+)
+def test_make_doc_keeps_the_text_and_splits_long_runs(text: str) -> None:
+    from kilde.pipeline import make_doc
+
+    doc = make_doc(kilde.load("nb", rules_only=True), text)
+    assert doc.text == text
+    assert max(len(token) for token in doc) <= 500 or "&" not in text

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+import spacy
 
 from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
-from kilde.text import Ranges, quote_pairs, sentences, trim
+from kilde.text import (
+    MAX_PARAGRAPH_CHARS,
+    Ranges,
+    iter_sentences,
+    paragraphs,
+    quote_pairs,
+    sentences,
+    trim,
+)
 
 
 def test_ranges_contains_and_overlaps() -> None:
@@ -94,3 +103,29 @@ def test_trim_removes_edge_punctuation() -> None:
     text = " «Nei, takk», "
     start, end = trim(text, 0, len(text))
     assert text[start:end] == "Nei, takk"
+
+
+def test_iter_sentences_gives_the_same_ranges_lazily() -> None:
+    text = "Brua er stengt. Fergene går som vanlig. Kari sier det er trygt."
+    lazy = iter_sentences(text, 0, len(text))
+    assert next(lazy) == (0, 15)
+    assert [next(lazy), *lazy] == sentences(text, 0, len(text))[1:]
+
+
+def test_a_very_long_line_is_read_in_paragraphs_of_whole_sentences() -> None:
+    sentence = "«Vi er klare», sier Kari Lunde. "
+    text = "Kort ingress.\n" + sentence * 1000 + "\n" + "ord " * 3000
+    paras = paragraphs(spacy.blank("nb")(text))
+    assert paras[0].text == "Kort ingress."
+    assert all(p.end - p.start <= MAX_PARAGRAPH_CHARS for p in paras)
+    assert [p.index for p in paras] == list(range(len(paras)))
+    # Consecutive, nothing lost: each long line's pieces join back into the line.
+    for line in text.split("\n")[1:]:
+        line_start = text.index(line)
+        pieces = [p for p in paras if line_start <= p.start < line_start + len(line)]
+        assert [p.start for p in pieces[1:]] == [p.end for p in pieces[:-1]]
+        assert pieces[0].start == line_start and pieces[-1].end == line_start + len(line)
+    # The sentence line is cut after sentences only; the line of bare words after a space.
+    sentence_pieces = [p for p in paras if "«" in p.text]
+    assert all(p.text.rstrip().endswith("Lunde.") for p in sentence_pieces)
+    assert all(p.text.startswith("ord") for p in paras if "ord " in p.text)

@@ -31,6 +31,7 @@ from kilde.text import (
     char_span,
     doc_has_parse,
     doc_text,
+    iter_sentences,
     paragraphs,
     quote_pairs,
     sentences,
@@ -781,7 +782,7 @@ def _strip_end(text: str, start: int, end: int) -> int:
 
 
 def _sentence_end_after(text: str, position: int, limit: int) -> int:
-    for start, end in sentences(text, position, limit):
+    for start, end in iter_sentences(text, position, limit):
         if end > position:
             return _strip_end(text, start, end)
     return limit
@@ -793,12 +794,10 @@ def _next_sentence(
     rest = text[position : para.end].lstrip(' »”".,')
     if rest.strip():
         start = para.end - len(rest)
-        found = sentences(text, start, para.end)
-        return found[0] if found else None
+        return next(iter_sentences(text, start, para.end), None)
     if para.index + 1 < len(paras):
         following = paras[para.index + 1]
-        found = sentences(text, following.start, following.end)
-        return found[0] if found else None
+        return next(iter_sentences(text, following.start, following.end), None)
     return None
 
 

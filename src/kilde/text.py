@@ -61,20 +61,58 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+MAX_PARAGRAPH_CHARS = 5_000
+"""Longest paragraph the stages read at once; a longer line is read in pieces of whole sentences.
+
+News paragraphs stay far below it (the longest line in the treebank's raw text is under 5,000
+characters); a text pasted without line breaks would otherwise make every look back or ahead
+within "the paragraph" cost the whole text."""
+
+
 def paragraphs(doc: Doc, skip_boilerplate: bool = True) -> list[Paragraph]:
-    """The non-empty lines of the text, without boilerplate lines when that stage ran."""
+    """The non-empty lines of the text, without boilerplate lines when that stage ran.
+
+    A line over :data:`MAX_PARAGRAPH_CHARS` becomes several paragraphs, cut after sentences.
+    """
     covered = Ranges(boilerplate_ranges(doc) if skip_boilerplate else [])
+    text = doc_text(doc)
     out: list[Paragraph] = []
     offset = 0
-    for line in doc_text(doc).split("\n"):
+    for line in text.split("\n"):
         start, end = offset, offset + len(line)
         offset = end + 1
         if not line.strip():
             continue
         if covered.contains(start + len(line) - len(line.lstrip())):
             continue
-        out.append(Paragraph(len(out), start, end, line))
+        for piece_start, piece_end in _line_pieces(text, start, end):
+            out.append(Paragraph(len(out), piece_start, piece_end, text[piece_start:piece_end]))
     return out
+
+
+def _line_pieces(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` in consecutive pieces of at most :data:`MAX_PARAGRAPH_CHARS` characters,
+    cut after a sentence (or, in a sentence that long, after a space); shorter lines whole."""
+    if end - start <= MAX_PARAGRAPH_CHARS:
+        yield start, end
+        return
+    piece_start = start
+    for sentence_start, sentence_end in iter_sentences(text, start, end):
+        if sentence_end - piece_start > MAX_PARAGRAPH_CHARS and sentence_start > piece_start:
+            yield piece_start, sentence_start
+            piece_start = sentence_start
+        while sentence_end - piece_start > MAX_PARAGRAPH_CHARS:  # one sentence longer than that
+            cut = _space_before(text, piece_start, sentence_end)
+            yield piece_start, cut
+            piece_start = cut
+    yield piece_start, end
+
+
+def _space_before(text: str, start: int, end: int) -> int:
+    """Just after the last space within :data:`MAX_PARAGRAPH_CHARS` of ``start``, or that far."""
+    limit = min(end, start + MAX_PARAGRAPH_CHARS)
+    space = text.rfind(" ", start + 1, limit)
+    return space + 1 if space > start else limit
 
 
 class Ranges:
@@ -172,8 +210,12 @@ def sentences(text: str, start: int, end: int, language: str = "nb") -> list[tup
     does not end a sentence, nor does one followed by a lower-case word or a number.
     The ``kilde_sentencizer`` component sets token sentence starts from these ranges.
     """
+    return list(iter_sentences(text, start, end, language))
+
+
+def iter_sentences(text: str, start: int, end: int, language: str = "nb") -> Iterator[tuple[int, int]]:
+    """:func:`sentences` one at a time: a caller that wants the first few reads no further."""
     abbreviations = _continuing_abbreviations(language)
-    out: list[tuple[int, int]] = []
     sentence_start = start
     for match in _SENTENCE_END.finditer(text, start, end):
         stop = match.end()
@@ -181,13 +223,12 @@ def sentences(text: str, start: int, end: int, language: str = "nb") -> list[tup
             text, sentence_start, match.start(), stop, end, abbreviations
         ):
             continue
-        out.append((sentence_start, stop))
+        yield sentence_start, stop
         sentence_start = stop
         while sentence_start < end and text[sentence_start] in " \t":
             sentence_start += 1
     if sentence_start < end and text[sentence_start:end].strip():
-        out.append((sentence_start, end))
-    return out
+        yield sentence_start, end
 
 
 def _full_stop_continues(
