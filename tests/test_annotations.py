@@ -324,6 +324,33 @@ def test_missing_required_key_and_ambiguous_hedge() -> None:
         resolve_draft(NB_TEXT, cycle)
 
 
+COMPACT = """
+// the same annotation as NB_DRAFT, as compact rows
+S p Kari Nordmo;Nordmo
+S o politiet
+i 3 | Ingen dyr omkom | opplyser | politiet | politiet | to=Bygdeposten
+d 4 | Vi fikk ut alle kuene i tide | sier | bonde Kari Nordmo | Nordmo
+i 5 | startet brannen trolig i et elektrisk anlegg | Ifølge | politiet@5 | politiet
+d 6 | Det var et lite mirakel || at ingen ble skadet. | sier | hun<<sier hun | Kari Nordmo/p
+i 7 | Nabo Per Li sier at han så røyken fra kjøkkenet | skriver | avisa Glåmdalen | Glåmdalen/m
+i 7 | han så røyken fra kjøkkenet | sier@7 | Nabo Per Li | Per Li/p | n=-1
+h 5 | trolig
+b 2
+b 8
+"""
+
+
+def test_compact_rows_give_the_same_annotation() -> None:
+    from kilde.annotations.draft import parse_compact
+
+    compact = resolve_draft(NB_TEXT, parse_compact(COMPACT))
+    full = resolve_draft(NB_TEXT, NB_DRAFT)
+    assert [q.to_json() for q in compact.quotes] == [q.to_json() for q in full.quotes]
+    assert compact.hedges == full.hedges and compact.boilerplate == full.boilerplate
+    with pytest.raises(DraftError, match="row 2"):
+        parse_compact("S p Kari\nd 4 | Vi fikk | sier | x | Ola Nordmann")
+
+
 def test_to_draft_round_trips(shared: Path) -> None:
     annotation = annotate("web-news", "avis-2024-brann", NB_DRAFT)
     again = resolve_draft(NB_TEXT, to_draft(annotation, NB_TEXT))
@@ -561,6 +588,12 @@ def test_cli_workflow(shared: Path, tmp_path: Path) -> None:
     assert read_annotation(annotation_path("web-news", "avis-2024-brann")).status == "todo"
     again = runner.invoke(app, ["annotations", "new", "web-news", "avis-2024-brann", "-a", "tester"])
     assert again.exit_code == 1 and "exists already" in again.output
+    result = runner.invoke(app, ["annotations", "rows"])
+    assert result.exit_code == 0 and "TYPE LINE" in result.output
+    result = runner.invoke(
+        app, ["annotations", "apply", "web-news", "avis-2024-brann", "-", "--dry-run"], input=COMPACT
+    )
+    assert result.exit_code == 0 and "6 quotes" in result.output, result.output
     draft = tmp_path / "draft.json"
     draft.write_text(json.dumps(NB_DRAFT, ensure_ascii=False), encoding="utf-8")
     result = runner.invoke(app, ["annotations", "apply", "web-news", "avis-2024-brann", str(draft)])

@@ -202,7 +202,15 @@ def find_command(
 
 
 def _read_draft(path: str) -> dict[str, Any]:
+    """A JSON draft, or compact rows when the input does not start with '{'."""
+    from kilde.annotations.draft import parse_compact
+
     raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    if not raw.lstrip().startswith("{"):
+        try:
+            return parse_compact(raw)
+        except KildeError as error:
+            _fail(str(error))
     try:
         return json.loads(raw)
     except json.JSONDecodeError as error:
@@ -233,6 +241,7 @@ def apply_command(
     The draft is the gold format with conveniences (see annotations/README.md): spans
     as exact strings, "first words [...] last words", or {"text", "line"|"occurrence"|"in"|"start"};
     a quote's "line" says where its content is. Ambiguous content or hedges are refused.
+    A draft that does not start with '{' is read as compact rows ('kilde annotations rows').
     """
     from kilde.annotations.draft import resolve_draft
     from kilde.annotations.store import load_source, read_annotation, skeleton, write_annotation
@@ -287,6 +296,14 @@ def apply_command(
         f"wrote {target}: {len(annotation.quotes)} quotes, {len(annotation.hedges)} hedges, "
         f"{len(annotation.boilerplate)} boilerplate lines"
     )
+
+
+@app.command("rows")
+def rows_command() -> None:
+    """Explain the compact row format that 'apply' also reads (shorter to write than JSON)."""
+    from kilde.annotations.draft import COMPACT_HELP
+
+    typer.echo(COMPACT_HELP)
 
 
 @app.command("list")

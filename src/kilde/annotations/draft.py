@@ -554,3 +554,126 @@ def to_draft(annotation: Annotation, text: str) -> dict[str, Any]:
         "hedges": [pinned(s) for s in annotation.hedges],
         "boilerplate": [{"line": Lines(text).number(s[0])} for s in annotation.boilerplate],
     }
+
+
+# ------------------------------------------------------------------ compact rows
+
+COMPACT_KINDS = {
+    "p": "person",
+    "o": "organization",
+    "m": "media",
+    "d": "document",
+    "a": "anonymous",
+    "u": "unknown",
+    **{kind: kind for kind in SPEAKER_KINDS},
+}
+COMPACT_TYPES = {"d": "direct", "i": "indirect", "m": "mixed"}
+COMPACT_HELP = """\
+Compact rows (one item a line; fields separated by ' | '):
+  S KIND Canonical;alias;alias            a speaker (KIND: p o m d a u = person organization
+                                           media document anonymous unknown)
+  TYPE LINE | content | cue | mention | speaker | extras
+      TYPE d i m (direct indirect mixed), prefixed H for a heading (Hd, Hi, Hm);
+      LINE the line the content is in; content parts separated by ' || ';
+      '-' is null; 'text@L' pins a string to line L, 'text#N' to its N-th occurrence,
+      'text<<longer text' to the longer text around it; 'first words [...] last words';
+      speaker: a registered name or alias, or 'Name;alias/KIND', or '-';
+      extras, ';'-separated: to=ADDRESSEE, n=K (nested in quote K; n=-1: the quote before)
+  h LINE | marker                          a hedge
+  b LINE                                   a boilerplate line
+  // comment"""
+
+
+def _compact_span(value: str) -> Any:
+    value = value.strip()
+    if value in ("-", ""):
+        return None
+    if "<<" in value:
+        text, around = value.split("<<", 1)
+        return {"text": text.strip(), "in": around.strip()}
+    head, at, tail = value.rpartition("@")
+    if at and tail.isdigit() and head.strip():
+        return {"text": head.strip(), "line": int(tail)}
+    head, hash_, tail = value.rpartition("#")
+    if hash_ and tail.isdigit() and head.strip():
+        return {"text": head.strip(), "occurrence": int(tail)}
+    return value
+
+
+def parse_compact(text: str) -> dict[str, Any]:
+    """Compact rows (see ``COMPACT_HELP``) as a draft: fewer characters to write, the same checks."""
+    speakers: dict[str, dict[str, Any]] = {}
+    quotes: list[dict[str, Any]] = []
+    hedges: list[Any] = []
+    boilerplate: list[Any] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        row = raw.strip()
+        where = f"row {number}"
+        if not row or row.startswith("//"):
+            continue
+        try:
+            if row.startswith("S "):
+                _, kind, names_text = row.split(None, 2)
+                names = [n.strip() for n in names_text.split(";") if n.strip()]
+                if kind not in COMPACT_KINDS or not names:
+                    raise ValueError(f"want 'S KIND Name;alias', KIND one of {' '.join(COMPACT_KINDS)}")
+                entry = {"speaker": names[0], "aliases": names[1:], "kind": COMPACT_KINDS[kind]}
+                for name in names:
+                    speakers[name] = entry
+            elif row.startswith("h "):
+                line_text, _, marker = row[2:].partition("|")
+                span = _compact_span(marker)
+                if span is None:
+                    raise ValueError("want 'h LINE | marker'")
+                if isinstance(span, str):
+                    span = {"text": span, "line": int(line_text)}
+                hedges.append(span)
+            elif row.startswith("b "):
+                boilerplate.append({"line": int(row[2:].strip())})
+            else:
+                head, *fields = (f.strip() for f in row.split(" | "))
+                code, line_text = head.split()
+                heading = code.startswith("H")
+                if code.lstrip("H") not in COMPACT_TYPES or len(fields) < 4:
+                    raise ValueError("want 'TYPE LINE | content | cue | mention | speaker | extras'")
+                fields += ["-"] * (5 - len(fields))
+                content, cue, mention, speaker, extras = fields[:5]
+                parts = [_compact_span(p) for p in content.split(" || ")]
+                if any(p is None for p in parts):
+                    raise ValueError("content is empty")
+                quote: dict[str, Any] = {"line": int(line_text), "type": COMPACT_TYPES[code.lstrip("H")]}
+                if heading:
+                    quote["heading"] = True
+                quote["content"] = parts[0] if len(parts) == 1 else parts
+                quote["cue"] = _compact_span(cue)
+                quote["speaker_mention"] = _compact_span(mention)
+                if speaker in ("-", ""):
+                    quote["speaker"], quote["speaker_kind"] = None, "unknown"
+                elif "/" in speaker and speaker.rsplit("/", 1)[1] in COMPACT_KINDS:
+                    names_text, kind = speaker.rsplit("/", 1)
+                    names = [n.strip() for n in names_text.split(";") if n.strip()]
+                    quote["speaker"], quote["speaker_kind"] = names[0], COMPACT_KINDS[kind]
+                    if names[1:]:
+                        quote["speaker_aliases"] = names[1:]
+                elif speaker in speakers:
+                    entry = speakers[speaker]
+                    quote["speaker"], quote["speaker_kind"] = entry["speaker"], entry["kind"]
+                    if entry["aliases"]:
+                        quote["speaker_aliases"] = entry["aliases"]
+                else:
+                    raise ValueError(f"speaker {speaker!r} is not registered (S row) and has no /KIND")
+                for extra in (e.strip() for e in extras.split(";") if e.strip() and extras != "-"):
+                    key, _, value = extra.partition("=")
+                    if key == "to":
+                        quote["addressee"] = _compact_span(value)
+                    elif key == "n":
+                        k = int(value)
+                        quote["nested_in"] = k if k > 0 else len(quotes) + 1 + k
+                    elif key == "id":
+                        quote["id"] = value
+                    else:
+                        raise ValueError(f"unknown extra {extra!r} (to=, n=, id=)")
+                quotes.append(quote)
+        except ValueError as error:
+            raise DraftError(f"{where}: {error}: {row[:70]!r}") from None
+    return {"quotes": quotes, "hedges": hedges, "boilerplate": boilerplate}
