@@ -9,10 +9,19 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from hypothesis import HealthCheck, settings
 from spacy.language import Language
 
 import kilde
 import kilde.pipeline
+
+# Property-based tests: a few hundred texts in CI; ``--hypothesis-profile=fuzz`` for the full run.
+# Analyses take from milliseconds to seconds, so no per-example deadline; a module-scoped
+# fixture collects the timings, which Hypothesis would otherwise warn about.
+_QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
+settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=_QUIET)
+settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=_QUIET)
+settings.load_profile("ci")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
