@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+import kilde
 import kilde.lang.nynorsk  # registers spacy.blank("nn")
-import kilde.pipeline  # noqa: F401  (registers the kilde factories)
+import kilde.pipeline  # registers the kilde factories
 from kilde.types import Quote
 
 # Only the stages under test, after the sentencizer (see conftest.py).
@@ -535,3 +536,24 @@ def test_directive_with_an_object_prefers_the_infinitive(nb: Language) -> None:
 )
 def test_no_report_from_passive_or_plain_naming(nb: Language, text: str) -> None:
     assert analyse(nb, text) == []
+
+
+# ------------------------------------------------------ frames around reports
+def test_a_report_ends_where_the_frames_around_it_begin(nb: Language) -> None:
+    text = "Rektor lover å stenge skolen i morgen, ifølge et brev til foreldrene, skriver Lokalavisa."
+    by_cue = {q.cue.text: q for q in analyse(nb, text)}
+    assert content(by_cue["lover"]) == "stenge skolen i morgen"
+    assert content(by_cue["ifølge"]) == content(by_cue["skriver"]) == "Rektor lover å stenge skolen i morgen"
+
+
+def test_according_inside_a_reported_clause_claims_that_clause(nb: Language) -> None:
+    text = "NRK skriver at hallen ifølge kommunen kostet 40 millioner."
+    by_cue = {q.cue.text: q for q in analyse(nb, text)}
+    assert content(by_cue["ifølge"]) == content(by_cue["skriver"])
+    assert content(by_cue["skriver"]).startswith("hallen")
+
+
+def test_the_parse_ends_an_according_source_before_its_verb() -> None:
+    doc = kilde.load("nb")("Hallen har ifølge kommunen kostet 40 millioner.")
+    quote = only(doc._.quotes)
+    assert text_of(quote.speaker) == "kommunen"

@@ -17,6 +17,7 @@ is in the pipeline its subject and complement arcs take precedence (see
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -321,11 +322,14 @@ class AttributionFinder:
                 if boundary is not None:
                     _truncate(doc, previous, boundary)
                     clause_start = boundary
-            quote = (
-                self._according(doc, cue, clause_start, content_end)
-                if cue.label_ == ACCORDING
-                else self._speech(doc, para, paras, cue, (start, clause_start, content_end), quotes)
-            )
+            if cue.label_ == ACCORDING:
+                # "X skriver at brua ifølge Y har kostet …": Y's claim is the clause it stands in
+                # (after a comma, "…, ifølge Y", it is a frame around what came before instead).
+                inside_clause = not text[clause_start : cue.start_char].rstrip().endswith(",")
+                around = [q.content[0].start_char for q in made if inside_clause and _within_content(cue, q)]
+                quote = self._according(doc, cue, max([clause_start, *around]), content_end)
+            else:
+                quote = self._speech(doc, para, paras, cue, (start, clause_start, content_end), quotes)
             if quote is None or occupied.overlaps(quote.start_char, quote.end_char):
                 continue  # content that is a direct quote already
             if previous is not None and _restates(previous, quote, self.lexicon.pronouns):
@@ -344,6 +348,7 @@ class AttributionFinder:
         source = self._noun_phrase(text, cue.end_char, end)
         if source is None:
             return None
+        source = _before_verb(doc, source)
         before = text[start : cue.start_char]
         if not before.strip():
             content = (source[1], end)
@@ -854,6 +859,23 @@ def _coordination_end(text: str, start: int, end: int, clause_words: frozenset[s
         if word not in clause_words and word not in ("at", "om") and not match.group(1)[:1].isupper():
             return start + match.start()
     return end
+
+
+def _before_verb(doc: Doc, phrase: tuple[int, int]) -> tuple[int, int]:
+    """A noun phrase found by word rules, cut before a verb the parse sees in it
+    (``ifølge kommunen kostet …`` -> ``kommunen``); unchanged without a parse."""
+    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    if span is None:
+        return phrase
+    for previous, token in itertools.pairwise(span):
+        if token.pos_ in ("VERB", "AUX"):
+            return phrase[0], previous.idx + len(previous)
+    return phrase
+
+
+def _within_content(span: Span, quote: Quote) -> bool:
+    parts = quote.content
+    return any(part.start_char <= span.start_char and span.end_char <= part.end_char for part in parts)
 
 
 def _end_inside_frame(doc: Doc, inner: Quote, frame: Quote) -> None:
