@@ -43,6 +43,10 @@ def test_offsets_outside_the_text_and_wrong_span_text() -> None:
     ]
 
 
+def test_an_empty_span_is_a_violation() -> None:
+    assert violations(_result(hedges=[{"start": 3, "end": 3, "text": ""}])) == ["hedges[0]: empty span at 3"]
+
+
 def test_unknown_ids_and_duplicates() -> None:
     quote = {**_result()["quotes"][0], "nested_in": "q9"}
     result = _result(

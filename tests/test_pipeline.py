@@ -9,10 +9,11 @@ import json
 from typing import Any
 
 import pytest
+from kilde_checks import assert_valid_kilde
 
 import kilde
 from kilde import KildeError
-from kilde.types import SPEAKER_KINDS
+from kilde.invariants import violations
 
 EXPECTED_PIPE_NAMES = [
     "kilde_sentencizer",
@@ -23,21 +24,6 @@ EXPECTED_PIPE_NAMES = [
     "kilde_hedges",
     "kilde_provenance",
 ]
-TOP_LEVEL = {
-    "schema",
-    "id",
-    "language",
-    "title",
-    "text",
-    "boilerplate",
-    "quotes",
-    "entities",
-    "hedges",
-    "provenance",
-}
-QUOTE_TYPES = {"direct", "indirect", "mixed"}
-BOILERPLATE_KINDS = {"ad", "teaser", "navigation", "tip", "credit", "agency", "byline", "other"}
-
 ARTICLE_NB = (
     "Hopp til innhold\n"
     "\n"
@@ -74,69 +60,12 @@ ARTICLE_NN = (
 
 
 # ------------------------------------------------------------- the contract
-def check_span(text: str, span: Any, where: str) -> None:
-    assert isinstance(span, dict), where
-    assert {"start", "end", "text"} <= span.keys(), where
-    start, end = span["start"], span["end"]
-    assert isinstance(start, int) and isinstance(end, int), where
-    assert 0 <= start < end <= len(text), (where, span)
-    assert span["text"] == text[start:end], (where, span)
-
-
-def check_optional_span(text: str, span: Any, where: str) -> None:
-    if span is not None:
-        check_span(text, span, where)
-
-
 def validate(result: dict[str, Any], text: str) -> None:
-    """Structural check of one analysis against docs/output-schema.md."""
+    """One analysis against the kilde/1 contract: the packaged schema and every invariant."""
     assert json.loads(json.dumps(result, ensure_ascii=False)) == result  # plain JSON
-    assert result.keys() >= TOP_LEVEL
-    assert result["schema"] == "kilde/1"
-    assert result["language"] in ("nb", "nn")
-    assert result["text"] == text
-    assert result["title"] is None or isinstance(result["title"], str)
-    assert result["id"] is None or isinstance(result["id"], str)
+    assert_valid_kilde(result)
+    assert violations(result, text) == []
 
-    for n, item in enumerate(result["boilerplate"]):
-        check_span(text, item, f"boilerplate[{n}]")
-        assert item["kind"] in BOILERPLATE_KINDS
-
-    entity_ids = [e["id"] for e in result["entities"]]
-    assert len(entity_ids) == len(set(entity_ids)), "entity ids are unique"
-    for entity in result["entities"]:
-        assert isinstance(entity["name"], str) and entity["name"]
-        assert entity["kind"] in SPEAKER_KINDS
-        assert entity["gender"] in ("f", "m", None)
-        for n, mention in enumerate(entity["mentions"]):
-            check_span(text, mention, f"{entity['id']}.mentions[{n}]")
-
-    quote_ids = [q["id"] for q in result["quotes"]]
-    assert len(quote_ids) == len(set(quote_ids)), "quote ids are unique"
-    for quote in result["quotes"]:
-        where = quote["id"]
-        assert quote["type"] in QUOTE_TYPES, where
-        assert isinstance(quote["content"], list) and quote["content"], where
-        for n, part in enumerate(quote["content"]):
-            check_span(text, part, f"{where}.content[{n}]")
-        check_optional_span(text, quote["cue"], f"{where}.cue")
-        check_optional_span(text, quote["addressee"], f"{where}.addressee")
-        speaker = quote["speaker"]
-        assert {"mention", "name", "kind", "entity"} <= speaker.keys(), where
-        check_optional_span(text, speaker["mention"], f"{where}.speaker.mention")
-        assert speaker["name"] is None or isinstance(speaker["name"], str), where
-        assert speaker["kind"] in SPEAKER_KINDS, where
-        assert speaker["entity"] is None or speaker["entity"] in entity_ids, where
-        assert isinstance(quote["heading"], bool) and isinstance(quote["hedged"], bool), where
-
-    for n, hedge in enumerate(result["hedges"]):
-        check_span(text, hedge, f"hedges[{n}]")
-        assert isinstance(hedge["kind"], str)
-
-    for edge in result["provenance"]:
-        assert edge["source"] in entity_ids, edge
-        assert edge["target"] == "article" or edge["target"] in entity_ids, edge
-        assert edge["via"] is None or edge["via"] in quote_ids, edge
 
 
 # -------------------------------------------------------------------- load

@@ -58,6 +58,8 @@ def _span_problems(where: str, span: Any, text: str) -> list[str]:
     start, end = span.get("start"), span.get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text)):
         return [f"{where}: offsets {start}..{end} outside the text"]
+    if start == end:
+        return [f"{where}: empty span at {start}"]
     if span.get("text") != text[start:end]:
         return [f"{where}: text differs from the text at its offsets"]
     return []
