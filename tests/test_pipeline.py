@@ -67,7 +67,6 @@ def validate(result: dict[str, Any], text: str) -> None:
     assert violations(result, text) == []
 
 
-
 # -------------------------------------------------------------------- load
 @pytest.mark.parametrize("language", ["nb", "nn"])
 def test_load_gives_every_stage_in_order(language: str) -> None:
