@@ -232,6 +232,8 @@ ENDING_IN_A_CUE = [
     "Vegen er open att, seier",
     "Isen er for tynn, ifølge",
     "Kari sier at",
+    "Det er farlig, sier\r\n",  # a Windows line end after the cue
+    "Det er farlig, sier \u2028",  # a Unicode line separator
 ]
 
 

@@ -129,3 +129,8 @@ def test_a_very_long_line_is_read_in_paragraphs_of_whole_sentences() -> None:
     sentence_pieces = [p for p in paras if "«" in p.text]
     assert all(p.text.rstrip().endswith("Lunde.") for p in sentence_pieces)
     assert all(p.text.startswith("ord") for p in paras if "ord " in p.text)
+
+
+def test_trim_strips_every_kind_of_white_space() -> None:
+    text = "\r\u2028«Hei»\x85\u00a0\r"
+    assert trim(text, 0, len(text)) == (3, 6)

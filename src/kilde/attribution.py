@@ -231,6 +231,8 @@ class AttributionFinder:
         if start >= end:
             return None
         phrase = text[start:end]
+        if not phrase.split():
+            return None
         first = phrase.split()[0].lower()
         if first in self.lexicon.pronouns and not self._determiner_at(text, start, end):
             return start, start + len(phrase.split()[0])

@@ -178,10 +178,10 @@ def _find_close(text: str, open_at: int) -> int:
 
 
 def trim(text: str, start: int, end: int, chars: str = EDGE_PUNCTUATION) -> tuple[int, int]:
-    """Shrink ``[start, end)`` past edge punctuation and whitespace."""
-    while start < end and text[start] in chars:
+    """Shrink ``[start, end)`` past ``chars`` and any white space (``\r``, ``\u2028`` too)."""
+    while start < end and (text[start] in chars or text[start].isspace()):
         start += 1
-    while end > start and text[end - 1] in chars:
+    while end > start and (text[end - 1] in chars or text[end - 1].isspace()):
         end -= 1
     return start, end
 
