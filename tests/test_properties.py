@@ -85,6 +85,7 @@ ODD = [
     "<!--",
     "]]>",
 ]
+MAX_CHARS = 50_000
 LINE_STARTS = ["", "– ", "- ", "— ", "–", "«", "“", "> ", "   ", "\t"]
 
 
@@ -124,7 +125,9 @@ def articles(draw: st.DrawFn) -> str:
         body = draw(st.sampled_from([" ", "", "  "])).join(draw(st.lists(pieces(), max_size=6)))
         lines.append(start + body)
     separator = draw(st.sampled_from(["\n", "\n\n", "\n\n\n", "\r\n", " "]))
-    return separator.join(lines)
+    # Up to a long article's length: the shapes, not the size, are under test here
+    # (benchmarks/long_texts.py measures size).
+    return separator.join(lines)[:MAX_CHARS]
 
 
 @pytest.fixture(scope="module")
