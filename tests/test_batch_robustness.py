@@ -25,10 +25,10 @@ import pytest
 import kilde
 from kilde import KildeError
 from kilde.cli import main
-from kilde.corpus.limits import RecordTimeout, time_limit
 from kilde.io import JsonlError, JsonlRecord, iter_jsonl_records
 from kilde.io.corpus import count_corpus, iter_corpus, normalize_date
 from kilde.io.records import CorpusRecord, input_key
+from kilde.limits import RecordTimeout, time_limit
 
 pytest.importorskip("pyarrow")
 pytest.importorskip("duckdb")
@@ -546,8 +546,8 @@ def test_readme_and_cli_state_the_batch_limits() -> None:
     import inspect
 
     from kilde.cli import batch_command
-    from kilde.corpus.limits import DEFAULT_TIME_LIMIT
     from kilde.io.jsonl import MAX_LINE_BYTES
+    from kilde.limits import DEFAULT_TIME_LIMIT
 
     readme = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert f"line over {MAX_LINE_BYTES // 1024 // 1024} MiB" in readme

@@ -18,6 +18,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 import kilde
 from kilde import KildeError
 from kilde.annotations.cli import app as annotations_app
+from kilde.limits import DEFAULT_TIME_LIMIT
 
 
 class _Argument(TyperArgument):
@@ -187,7 +188,7 @@ def _error_json(record_id: Any, message: str) -> str:
 
 
 def _analysed_line(item: Any, language: str | None, time_limit: float | None) -> str:
-    from kilde.corpus.limits import analyze_within
+    from kilde.limits import analyze_within
 
     result = analyze_within(item.text, language, str(item.id), time_limit)
     result["id"] = item.id
@@ -204,10 +205,10 @@ def _analysed_line(item: Any, language: str | None, time_limit: float | None) ->
 def _batch_line(item: Any, default_language: str | None, time_limit: float | None = None) -> tuple[str, bool]:
     """The output line for one input line, and whether it was analysed; never raises on a bad record.
 
-    The analysis may take ``time_limit`` seconds (``kilde.corpus.limits``), else the line is an error.
+    The analysis may take ``time_limit`` seconds (``kilde.limits``), else the line is an error.
     """
-    from kilde.corpus.limits import RecordTimeout
     from kilde.io import JsonlError
+    from kilde.limits import RecordTimeout
 
     if isinstance(item, JsonlError):
         return _error_json(item.id, item.reason), False
@@ -332,7 +333,7 @@ def batch_command(
             metavar="SECONDS",
             help="Seconds one record may take; a record that takes longer becomes an error (0: no limit).",
         ),
-    ] = 60.0,
+    ] = DEFAULT_TIME_LIMIT,
 ) -> None:
     """Analyse many articles, into one JSON Lines file or a corpus output folder.
 

@@ -48,7 +48,7 @@ def run_serial(
     """Analyse in this process: no start-up cost, and the pipeline is shared with the caller.
 
     The time limit of each record is a ``SIGALRM`` when this is the main thread, as it is for
-    ``kilde batch`` (``kilde.corpus.limits``).
+    ``kilde batch`` (``kilde.limits``).
     """
     for chunk in chunks:
         yield process_chunk(chunk, language, time_limit)
@@ -174,7 +174,7 @@ def run_dask(
     kilde must be installed on the workers. Give them one thread each (``--nthreads 1``):
     analysis holds the GIL, so more threads per process only add waiting. Dask runs tasks in
     worker threads, which cannot take signals, so each record's time limit is a watchdog thread
-    that raises in the analysing thread (``kilde.corpus.limits`` says what that can stop).
+    that raises in the analysing thread (``kilde.limits`` says what that can stop).
 
     A chunk on which workers kept dying (Dask's ``KilledWorker``, after its own retries) is
     sent again one record per task, one task at a time; a record whose own task is killed

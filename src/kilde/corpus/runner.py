@@ -9,7 +9,7 @@ Every input record ends as exactly one result or one error record, however often
 killed and run again: records are remembered by their input key (``input_key``: the id and how
 many records with that id came before, see ``kilde.corpus.shards``), the first record with an id
 is analysed and every later one becomes a "duplicate id" error, and each record gets at most
-``time_limit`` seconds (``kilde.corpus.limits``).
+``time_limit`` seconds (``kilde.limits``).
 """
 
 from __future__ import annotations
@@ -35,12 +35,12 @@ from rich.progress import (
 from rich.text import Text
 
 from kilde.corpus.backends import run_dask, run_processes, run_serial
-from kilde.corpus.limits import DEFAULT_TIME_LIMIT
 from kilde.corpus.shards import ShardStore
 from kilde.corpus.tables import TABLES, Rows
 from kilde.corpus.work import ChunkResult, Outcome, peak_rss_kb
 from kilde.io.corpus import check_inputs, count_corpus, iter_corpus
 from kilde.io.records import CorpusError, CorpusRecord, input_key, record_key
+from kilde.limits import DEFAULT_TIME_LIMIT
 
 DEFAULT_CHUNK_SIZE = 32
 """Records per task: about a second of work, far above the per-task cost of a pool or of Dask."""

@@ -20,11 +20,11 @@ from dataclasses import dataclass
 
 import kilde
 from kilde import KildeError
-from kilde.corpus.limits import Budget, RecordTimeout, warm_pipeline
 from kilde.corpus.tables import Rows, article_rows
 from kilde.io.corpus import prepare_document
 from kilde.io.records import CorpusRecord, RecordId, has_surrogates, record_key, writable, writable_id
 from kilde.io.text import InputDocument
+from kilde.limits import Budget, RecordTimeout, warm_pipeline
 
 VOCAB_LIMIT = 500_000
 """Strings a pipeline's vocabulary may hold before the worker builds a fresh pipeline.
@@ -159,7 +159,7 @@ def process_chunk(
 ) -> ChunkResult:
     """Analyse a chunk of records in this process (the task that pools and Dask run).
 
-    Each record gets ``time_limit`` seconds (``kilde.corpus.limits``); the lock is taken
+    Each record gets ``time_limit`` seconds (``kilde.limits``); the lock is taken
     before the clock starts, so waiting for another thread's analysis does not count.
     """
     with _ANALYSIS_LOCK:
