@@ -29,6 +29,7 @@ from typer.testing import CliRunner
 import kilde
 from kilde import KildeError
 from kilde.report import collect_sources
+from kilde.schema import json_schema
 from kilde.server import create_app
 from kilde.server.app import STATIC_DIR
 from kilde.server.middleware import SECURITY_HEADERS
@@ -717,6 +718,11 @@ def test_openapi_and_docs_without_cdn(client: TestClient) -> None:
     body = spec["paths"]["/api/analyze"]["post"]["requestBody"]["content"]
     assert set(body) == {"application/json", "multipart/form-data"}
     assert {"413", "422", "503"} <= set(spec["paths"]["/api/analyze"]["post"]["responses"])
+    # The answer is described by the packaged kilde/1 schema, its definitions in the components.
+    answer = spec["paths"]["/api/analyze"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"]["title"] == json_schema()["title"]
+    assert {"kilde1_quote", "kilde1_span", "kilde1_edge"} <= set(spec["components"]["schemas"])
+    assert "#/$defs/" not in json.dumps(spec)
     docs = client.get("/docs")
     assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
     assert "/api/analyze" in docs.text and "multipart/form-data" in docs.text

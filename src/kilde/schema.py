@@ -22,4 +22,29 @@ def json_schema() -> dict[str, Any]:
     return json.loads(files("kilde").joinpath(SCHEMA_FILE).read_text(encoding="utf-8"))
 
 
-__all__ = ["SCHEMA_FILE", "json_schema"]
+def openapi_schema(prefix: str = "kilde1_") -> tuple[dict[str, Any], dict[str, Any]]:
+    """The same schema for an OpenAPI 3.1 document: the root, and its definitions as
+    ``components/schemas`` entries named ``prefix + name`` (which the root refers to)."""
+    schema = json_schema()
+    definitions = schema.pop("$defs", {})
+    schema.pop("$schema", None)
+    schema.pop("$id", None)
+
+    def relink(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (
+                    value.replace("#/$defs/", f"#/components/schemas/{prefix}")
+                    if key == "$ref" and isinstance(value, str)
+                    else relink(value)
+                )
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [relink(item) for item in node]
+        return node
+
+    return relink(schema), {prefix + name: relink(value) for name, value in definitions.items()}
+
+
+__all__ = ["SCHEMA_FILE", "json_schema", "openapi_schema"]

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException
 
 import kilde
 from kilde.io.text import normalize_newlines
+from kilde.schema import openapi_schema
 from kilde.server.docs import render_docs
 from kilde.server.jobs import Analyzer, Job, warm_kilde
 from kilde.server.middleware import (
@@ -37,7 +38,6 @@ from kilde.server.middleware import (
     normalise_origin,
 )
 from kilde.server.models import (
-    KILDE1_SCHEMA,
     UPLOAD_SCHEMA,
     AnalyzeRequest,
     ErrorMessage,
@@ -156,7 +156,9 @@ _ANALYZE_BODY: dict[str, Any] = {
     }
 }
 
-_KILDE1_CONTENT: dict[str, Any] = {"application/json": {"schema": KILDE1_SCHEMA}}
+# The packaged kilde/1 JSON Schema, its definitions added to the document's components.
+_KILDE1_ROOT, _KILDE1_DEFINITIONS = openapi_schema()
+_KILDE1_CONTENT: dict[str, Any] = {"application/json": {"schema": _KILDE1_ROOT}}
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorMessage, "description": "The request is over the size limit (2 MB by default)."},
@@ -243,6 +245,15 @@ def create_app(
         telemetry={"tracing": False, "metrics": False, "logs": False, "auto_configure": False},
     )
     app.state.runner = runner
+    build_openapi = app.openapi
+
+    def openapi_with_kilde1() -> dict[str, Any]:
+        # FastAPI builds the document once and keeps it; the kilde/1 definitions join its components.
+        spec = build_openapi()
+        spec.setdefault("components", {}).setdefault("schemas", {}).update(_KILDE1_DEFINITIONS)
+        return spec
+
+    app.openapi = openapi_with_kilde1  # type: ignore[method-assign]
     # The last added is the outermost: security headers on every answer, then the Host and Origin
     # checks before anything else, CORS headers (allowed origins only) on the size limit's 413 too.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)

@@ -67,41 +67,6 @@ class Report(BaseModel):
     )
 
 
-SPAN_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "start": {"type": "integer"},
-        "end": {"type": "integer"},
-        "text": {"type": "string"},
-    },
-}
-
-KILDE1_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "title": "kilde/1",
-    "description": "Character offsets are Python string indices into text (docs/output-schema.md).",
-    "properties": {
-        "schema": {"type": "string", "enum": ["kilde/1"], "description": "Format name and version."},
-        "id": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The article's id."},
-        "language": {"type": "string", "enum": ["nb", "nn"], "description": "Written standard."},
-        "title": {"anyOf": [{"type": "string"}, {"type": "null"}], "description": "The headline."},
-        "text": {"type": "string", "description": "Exactly the analysed text."},
-        "boilerplate": {"type": "array", "items": SPAN_SCHEMA, "description": "Page furniture lines."},
-        "quotes": {
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Quotes with type, content, cue, speaker, addressee, heading and hedged.",
-        },
-        "entities": {"type": "array", "items": {"type": "object"}, "description": "Resolved speakers."},
-        "hedges": {"type": "array", "items": SPAN_SCHEMA, "description": "Hedges in the article's voice."},
-        "provenance": {
-            "type": "array",
-            "items": {"type": "object"},
-            "description": "Edges: source is cited by target, through quote via.",
-        },
-    },
-}
-
 UPLOAD_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
