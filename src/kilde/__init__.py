@@ -6,14 +6,11 @@ from typing import Any
 
 from spacy.language import Language
 
+from kilde.errors import KildeError
+from kilde.limits import MAX_TEXT_CHARS
+
 __version__ = "0.1.0"
 
-MAX_TEXT_CHARS = 2_000_000
-"""Longest text analysed in one call; longer input is rejected, not truncated."""
-
-
-class KildeError(ValueError):
-    """Input that kilde cannot analyse; the message is one line meant for the user."""
 
 
 def load(language: str = "nb", rules_only: bool = False) -> Language:
@@ -64,4 +61,4 @@ def analyze(
     return doc_to_kilde(doc, doc_id)
 
 
-__all__ = ["KildeError", "__version__", "analyze", "load"]
+__all__ = ["MAX_TEXT_CHARS", "KildeError", "__version__", "analyze", "load"]

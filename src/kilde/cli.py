@@ -16,8 +16,8 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 import kilde
-from kilde import KildeError
 from kilde.annotations.cli import app as annotations_app
+from kilde.errors import KildeError
 from kilde.limits import DEFAULT_TIME_LIMIT
 
 

@@ -27,8 +27,8 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from kilde import KildeError
 from kilde import analyze as kilde_analyze
+from kilde.errors import KildeError
 
 QUOTE_MARKS = frozenset("«»\"“”„‟‘’‚‛‹›'`´")
 """Characters that are never part of what was said; ignored everywhere in scoring."""

@@ -1,4 +1,5 @@
-"""A time limit for one record of a batch, so that one pathological article cannot hold a worker for hours.
+"""How much kilde takes on: the longest text (``MAX_TEXT_CHARS``), and a time limit for one record
+of a batch, so that one pathological article cannot hold a worker for hours.
 
 ``call_with_time_limit(function, seconds)`` runs ``function`` and raises ``RecordTimeout`` once
 it has run ``seconds``; the batch then writes an error record and goes on with the next record.
@@ -36,6 +37,9 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
+
+MAX_TEXT_CHARS = 2_000_000
+"""Longest text analysed in one call; longer input is rejected, not truncated."""
 
 DEFAULT_TIME_LIMIT = 300.0
 """Seconds one record may take in ``kilde batch`` (``--time-limit``; 0 for none). Analysis cost is

@@ -11,8 +11,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kilde import MAX_TEXT_CHARS
 from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
+from kilde.limits import MAX_TEXT_CHARS
 from kilde.tokenization import adapt_tokenizer
 from kilde.types import register_extensions
 

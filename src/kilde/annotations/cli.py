@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kilde import KildeError
+from kilde.errors import KildeError
 
 app = typer.Typer(
     add_completion=False,

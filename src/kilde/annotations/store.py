@@ -23,8 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kilde import KildeError
 from kilde.annotations import FORMAT, LANGUAGES, QUOTE_TYPES, SPEAKER_KINDS
+from kilde.errors import KildeError
 
 SHARED_ENV = "KILDE_SHARED"
 ANNOTATIONS_ENV = "KILDE_ANNOTATIONS"

@@ -21,8 +21,8 @@ from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPo
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from kilde import KildeError
 from kilde.corpus.work import ChunkResult, Outcome, init_pool_worker, process_chunk
+from kilde.errors import KildeError
 from kilde.io.records import CorpusRecord, record_key
 
 Chunks = Iterator[list[CorpusRecord]]

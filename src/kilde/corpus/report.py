@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kilde import KildeError
 from kilde.corpus.shards import ERRORS_FILE, SUMMARY_FILE, TABLES_DIR, atomic_write
 from kilde.corpus.tables import TABLES
+from kilde.errors import KildeError
 
 if TYPE_CHECKING:
     import duckdb

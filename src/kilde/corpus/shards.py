@@ -40,8 +40,8 @@ from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
-from kilde import KildeError
 from kilde.corpus.tables import TABLES, Rows, merge_parts, write_part
+from kilde.errors import KildeError
 from kilde.io.records import input_key, record_key
 
 SHARDS_DIR = "shards"

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 
 import kilde
-from kilde import KildeError
 from kilde.corpus.tables import Rows, article_rows
+from kilde.errors import KildeError
 from kilde.io.corpus import prepare_document
 from kilde.io.records import CorpusRecord, RecordId, has_surrogates, record_key, writable, writable_id
 from kilde.io.text import InputDocument

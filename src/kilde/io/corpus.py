@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kilde import KildeError
+from kilde.errors import KildeError
 from kilde.io.jsonl import JsonlError, count_jsonl_records, iter_jsonl_records
 from kilde.io.records import CorpusError, CorpusRecord, RecordId, record_key
 from kilde.io.text import MAX_INPUT_BYTES, InputDocument, document_from_bytes

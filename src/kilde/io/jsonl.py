@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kilde import KildeError
+from kilde.errors import KildeError
 from kilde.io.records import has_surrogates
 from kilde.io.text import MAX_INPUT_BYTES, normalize_newlines
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from kilde import KildeError
+from kilde.errors import KildeError
 from kilde.io.html import declared_charset, extract_article, looks_like_html
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024

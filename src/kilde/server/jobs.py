@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from kilde import KildeError
+from kilde.errors import KildeError
 from kilde.io import document_from_bytes
 
 Analyzer = Callable[..., dict[str, Any]]

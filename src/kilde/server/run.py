@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import python_multipart  # noqa: F401  # uploads need it: fail at start, not at the first upload
 import uvicorn
 
-from kilde import KildeError
+from kilde.errors import KildeError
 from kilde.server.app import DEFAULT_TIME_LIMIT, create_app
 from kilde.server.middleware import LOOPBACK_HOSTS, AllowedHosts
 
