@@ -7,6 +7,8 @@ pipelines from ``kilde.load``.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import spacy
 from hypothesis import HealthCheck, settings
@@ -20,7 +22,9 @@ import kilde.pipeline
 # fixture collects the timings, which Hypothesis would otherwise warn about.
 _QUIET = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large]
 settings.register_profile("ci", max_examples=100, deadline=None, suppress_health_check=_QUIET)
-settings.register_profile("fuzz", max_examples=10_000, deadline=None, suppress_health_check=_QUIET)
+# KILDE_FUZZ_EXAMPLES splits the run: two processes of 5,000 with --hypothesis-seed 1 and 2.
+FUZZ_EXAMPLES = int(os.environ.get("KILDE_FUZZ_EXAMPLES", "10000"))
+settings.register_profile("fuzz", max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=_QUIET)
 settings.load_profile("ci")
 
 
