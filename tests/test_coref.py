@@ -267,3 +267,16 @@ def test_each_mention_is_listed_once(nb: Language) -> None:
     [ent] = doc._.entities
     spans = [(m.start_char, m.end_char) for m in ent.mentions]
     assert len(spans) == len(set(spans))
+
+
+def test_the_role_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kilde.coref
+
+    resolver = next(
+        component for name, component in kilde.load("nb", rules_only=True).pipeline if name == "kilde_coref"
+    )
+    monkeypatch.setattr(kilde.coref, "ROLE_CACHE_SIZE", 10)
+    for n in range(25):
+        resolver._role_of(f"ord{n}")
+    assert len(resolver._role_cache) <= 10
+    assert resolver._role_of("ordføreren") == resolver._find_role("ordføreren")

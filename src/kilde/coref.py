@@ -32,6 +32,8 @@ NAME_RUN = re.compile(
 LOOKBACK = 200
 # How many following quotes a quote heading may take its speaker from.
 HEADING_REACH = 40
+ROLE_CACHE_SIZE = 100_000
+"""Words whose title stem one resolver remembers."""
 DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n", "t")
 # A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
 NOUN_ENDING = "(?:" + "|".join((*DEFINITE_SUFFIXES, "er", "ar", "e")) + ")?"
@@ -242,6 +244,9 @@ class SpeakerResolver:
         """The title stem a word is or ends in ("UP-sjefen" -> "up-sjef"), memoised per word."""
         lower = word.lower().strip(",.()")
         if lower not in self._role_cache:
+            if len(self._role_cache) >= ROLE_CACHE_SIZE:
+                # A long-lived pipeline meets ever new words: start over rather than grow without end.
+                self._role_cache.clear()
             self._role_cache[lower] = self._find_role(lower)
         return self._role_cache[lower]
 
