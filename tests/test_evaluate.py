@@ -1,4 +1,4 @@
-"""Tests for the scorer (docs/output-schema.md, "Scoring"), on small invented articles."""
+"""Tests for the scorer ("Scoring" in ../shared/docs/output-schema.md), on small invented articles."""
 
 from __future__ import annotations
 

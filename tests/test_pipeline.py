@@ -1,4 +1,4 @@
-"""The public API: ``kilde.load`` and ``kilde.analyze`` and the ``kilde/1`` contract (docs/output-schema.md).
+"""The public API: ``kilde.load`` and ``kilde.analyze`` and the ``kilde/1`` contract (docs/output-format.md).
 
 Every example is invented.
 """

@@ -1,7 +1,7 @@
 """Score ``kilde/1`` predictions against hand-annotated gold articles.
 
-The rules are the "Scoring" section of docs/output-schema.md; this module is the
-single place where they are turned into code, so ``kilde eval``, the tests and any
+The rules are the "Scoring" section of the shared contract (``../shared/docs/output-schema.md``);
+this module is the single place where they are turned into code, so ``kilde eval``, the tests and any
 notebook report the same figures. Everything is micro-averaged: counts are summed
 over all articles first and the ratios are taken once at the end.
 

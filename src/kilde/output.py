@@ -1,4 +1,8 @@
-"""Turn an analysed ``Doc`` into the ``kilde/1`` JSON object (see docs/output-schema.md)."""
+"""Turn an analysed ``Doc`` into the ``kilde/1`` JSON object.
+
+The format is described in docs/output-format.md and, for validators, in the packaged
+JSON Schema (``kilde.schema.json_schema()``).
+"""
 
 from __future__ import annotations
 

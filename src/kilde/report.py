@@ -1,6 +1,6 @@
 """A readable terminal report of one ``kilde/1`` result: who said what, to whom, according to whom.
 
-It depends only on the JSON shape (docs/output-schema.md), so it also renders saved
+It depends only on the JSON shape (docs/output-format.md), so it also renders saved
 results, and it tolerates missing fields and empty lists.
 """
 
