@@ -328,7 +328,7 @@ class AttributionFinder:
                 # "X skriver at brua ifølge Y har kostet …": Y's claim is the clause it stands in
                 # (after a comma, "…, ifølge Y", it is a frame around what came before instead).
                 inside_clause = not text[clause_start : cue.start_char].rstrip().endswith(",")
-                around = [q.content[0].start_char for q in made if inside_clause and _within_content(cue, q)]
+                around = [q.content[0].start_char for q in made if inside_clause and q.encloses(cue)]
                 quote = self._according(doc, cue, max([clause_start, *around]), content_end)
             else:
                 quote = self._speech(doc, para, paras, cue, (start, clause_start, content_end), quotes)
@@ -873,11 +873,6 @@ def _before_verb(doc: Doc, phrase: tuple[int, int]) -> tuple[int, int]:
         if token.pos_ in ("VERB", "AUX"):
             return phrase[0], previous.idx + len(previous)
     return phrase
-
-
-def _within_content(span: Span, quote: Quote) -> bool:
-    parts = quote.content
-    return any(part.start_char <= span.start_char and span.end_char <= part.end_char for part in parts)
 
 
 def _end_inside_frame(doc: Doc, inner: Quote, frame: Quote) -> None:

@@ -14,7 +14,7 @@ import bisect
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kilde.types import ProvenanceEdge, Quote, doc_quotes, register_extensions
 
@@ -137,7 +137,7 @@ def _outer_quotes(index: int, quotes: list[Quote], candidates: list[int]) -> lis
         other = quotes[other_index]
         if other_index == index or other.entity_id is None or other.entity_id == inner.entity_id:
             continue
-        contains = other.type != "direct" and any(_within(anchor, other.content) for anchor in anchors)
+        contains = other.type != "direct" and any(other.encloses(anchor) for anchor in anchors)
         if contains or (_same_claim(inner, other) and _rank(other) > _rank(inner)):
             found.append(other_index)
     return sorted(found, key=lambda i: (_length(quotes[i]), _rank(quotes[i]), i))
@@ -145,10 +145,6 @@ def _outer_quotes(index: int, quotes: list[Quote], candidates: list[int]) -> lis
 
 def _length(quote: Quote) -> int:
     return quote.end_char - quote.start_char
-
-
-def _within(anchor: Span, parts: list[Span]) -> bool:
-    return any(part.start_char <= anchor.start_char and anchor.end_char <= part.end_char for part in parts)
 
 
 def _same_claim(a: Quote, b: Quote) -> bool:

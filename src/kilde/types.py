@@ -48,6 +48,12 @@ class Quote:
     def end_char(self) -> int:
         return max(span.end_char for span in self.content)
 
+    def encloses(self, span: Span) -> bool:
+        """Whether ``span`` lies inside one part of this quote's content."""
+        return any(
+            part.start_char <= span.start_char and span.end_char <= part.end_char for part in self.content
+        )
+
 
 @dataclass
 class Entity:
