@@ -651,3 +651,34 @@ def test_the_corpus_in_the_repository_validates(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv(store.ANNOTATIONS_ENV, raising=False)
     report = validate()
     assert not report.errors, [p.line() for p in report.errors[:20]]
+
+
+def test_names_are_labels_not_copied_text() -> None:
+    from kilde.annotations.store import Annotation, Quote
+    from kilde.annotations.validate import _names
+
+    text = "Styreleiar i det vesle lokale fotballaget Ola Nordmann seier at banen er klar for sesongen."
+    long_alias = "Styreleiar i det vesle lokale fotballaget Ola Nordmann"
+    quote = Quote(
+        id="q1",
+        type="indirect",
+        heading=False,
+        content=[(60, 89)],
+        cue=(54, 59),
+        speaker_mention=(0, 53),
+        speaker="Ola Nordmann",
+        speaker_aliases=["Nordmann", long_alias],
+        speaker_kind="person",
+        addressee=None,
+        nested_in=None,
+    )
+    problems: list[tuple[str, str]] = []
+    article = Annotation(
+        source_set="web-news", id="a1", path="x", sha256="0", language="nn", annotator="test", quotes=[quote]
+    )
+    _names(article, text, lambda level, message: problems.append((level, message)))
+    assert [level for level, _ in problems] == ["error", "error"]
+    quote.speaker_aliases = ["Nordmann", "styreleiar"]
+    problems.clear()
+    _names(article, text, lambda level, message: problems.append((level, message)))
+    assert problems == []

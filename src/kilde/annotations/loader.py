@@ -64,6 +64,15 @@ def gold_record(annotation: Annotation, source: Source) -> dict[str, Any]:
     def string(span: Span | None) -> str | None:
         return None if span is None else text[span[0] : span[1]]
 
+    # The forms the article uses for a speaker are its quotes' mentions, read from the text here:
+    # the stand-off file keeps them as offsets, and names as short labels (never a copied phrase).
+    mentions: dict[str, list[str]] = {}
+    for quote in annotation.quotes:
+        if quote.speaker is not None and quote.speaker_mention is not None:
+            form = " ".join(text[quote.speaker_mention[0] : quote.speaker_mention[1]].split())
+            if form not in mentions.setdefault(quote.speaker, []):
+                mentions[quote.speaker].append(form)
+
     quotes = []
     for quote in annotation.quotes:
         parts = [text[s:e] for s, e in quote.content]
@@ -77,8 +86,12 @@ def gold_record(annotation: Annotation, source: Source) -> dict[str, Any]:
         item["cue"] = string(quote.cue)
         item["speaker_mention"] = string(quote.speaker_mention)
         item["speaker"] = quote.speaker
-        if quote.speaker_aliases:
-            item["speaker_aliases"] = list(quote.speaker_aliases)
+        aliases = list(quote.speaker_aliases)
+        for form in mentions.get(quote.speaker or "", []):
+            if form != quote.speaker and form not in aliases:
+                aliases.append(form)
+        if aliases:
+            item["speaker_aliases"] = aliases
         item["speaker_kind"] = quote.speaker_kind
         if quote.addressee is not None:
             item["addressee"] = string(quote.addressee)

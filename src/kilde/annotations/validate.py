@@ -140,8 +140,39 @@ def _gold_checker(shared: str) -> Callable[[Path], tuple[list[str], int]] | None
 # ----------------------------------------------------------------- checks
 
 
+MAX_NAME_WORDS = 7
+"""A speaker name or alias is a label: a phrase of more words is text, kept as the mention's offsets."""
+
+
+def _names(annotation: Annotation, text: str | None, add: Callable[[str, str], None]) -> None:
+    """No article text in the repository, names included: a name or alias of more than
+    ``MAX_NAME_WORDS`` words, or aliases that join into eight words of the text, are refused
+    (the export adds each speaker's mention forms to its aliases from the offsets)."""
+    passages = _eight_word_passages(text) if text is not None else set()
+    for quote in annotation.quotes:
+        names = [quote.speaker or "", *quote.speaker_aliases]
+        for name in names:
+            if len(re.findall(r"\w+", name)) > MAX_NAME_WORDS:
+                add(
+                    "error",
+                    f"{quote.id}: the name {name!r} is over {MAX_NAME_WORDS} words "
+                    "(a phrase of the text belongs to the mention)",
+                )
+        joined = " ".join(quote.speaker_aliases)  # side by side in the stored file
+        if passages & _eight_word_passages(joined):
+            add(
+                "error", f"{quote.id}: its names join into a passage of the text; drop or reorder the aliases"
+            )
+
+
+def _eight_word_passages(text: str) -> set[str]:
+    found = re.findall(r"\w+", text.lower())
+    return {" ".join(found[i : i + 8]) for i in range(len(found) - 7)}
+
+
 def _structure(annotation: Annotation, text: str | None, add: Callable[[str, str], None]) -> None:
     """Checks that need the text for offsets (or only the lengths when ``text`` is None)."""
+    _names(annotation, text, add)
     n = len(text) if text is not None else None
     ids = [q.id for q in annotation.quotes]
     if len(set(ids)) != len(ids):
