@@ -506,13 +506,17 @@ def test_kills_at_random_moments_lose_nothing(tmp_path: Path) -> None:
     started = time.monotonic()
     kills = 0
     for _ in range(6):
-        # Kill at a random moment once the run is writing: after its first new file, 0-1.2 s later.
+        # Kill at a random moment while the run is writing: after 1 to 3 new files (a fixed wait
+        # could outlast a fast run and kill nothing), then 0-0.2 s later.
         before = _files(outdir)
+        wanted = rng.randint(1, 3)
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30
-        while _files(outdir) == before and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(rng.uniform(0, 1.2))
+        while (
+            len(_files(outdir) - before) < wanted and process.poll() is None and time.monotonic() < deadline
+        ):
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.2))
         if process.poll() is None:
             process.send_signal(signal.SIGKILL)
             kills += 1
