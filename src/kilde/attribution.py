@@ -327,9 +327,10 @@ class AttributionFinder:
             if cue.label_ == ACCORDING:
                 # "X skriver at brua ifølge Y har kostet …": Y's claim is the clause it stands in
                 # (after a comma, "…, ifølge Y", it is a frame around what came before instead).
-                inside_clause = not text[clause_start : cue.start_char].rstrip().endswith(",")
-                around = [q.content[0].start_char for q in made if inside_clause and q.encloses(cue)]
-                quote = self._according(doc, cue, max([clause_start, *around]), content_end)
+                clause = clause_start
+                if not text[clause_start : cue.start_char].rstrip().endswith(","):
+                    clause = max([clause_start, *(q.content[0].start_char for q in made if q.encloses(cue))])
+                quote = self._according(doc, cue, clause, content_end)
             else:
                 quote = self._speech(doc, para, paras, cue, (start, clause_start, content_end), quotes)
             if quote is None or occupied.overlaps(quote.start_char, quote.end_char):

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-ARTICLE = "article"
-"""Provenance target that stands for the article itself."""
+from kilde.provenance import ARTICLE
 
 
 def violations(result: Mapping[str, Any], text: str | None = None) -> list[str]:

@@ -100,6 +100,11 @@ async def refuse(
     await send_json_error(send, status, message)
 
 
+def _shown(header: str) -> str:
+    """A request header as an error message may quote it: printable and at most 100 characters."""
+    return "".join(char for char in header[:100] if char.isprintable())
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
 
@@ -346,9 +351,8 @@ class RequestGuard:
             except ValueError:
                 host = ""
             if not host or not self.hosts.allow(host, port):
-                shown = "".join(char for char in header[:100] if char.isprintable())
                 message = (
-                    f"this server does not answer to the host name {shown!r}; "
+                    f"this server does not answer to the host name {_shown(header)!r}; "
                     "start kilde serve with --allowed-host to allow it"
                 )
                 await refuse(scope, receive, send, 400, message)
@@ -365,9 +369,8 @@ class RequestGuard:
             except ValueError:
                 allowed = False
             if not allowed:
-                shown = "".join(char for char in origin[:100] if char.isprintable())
                 message = (
-                    f"requests from pages of {shown!r} are refused; "
+                    f"requests from pages of {_shown(origin)!r} are refused; "
                     "start kilde serve with --allow-origin to allow them"
                 )
                 await refuse(scope, receive, send, 403, message)
