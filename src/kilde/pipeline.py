@@ -119,11 +119,12 @@ def make_doc(nlp: Language, text: str) -> Doc:
     stretch itself, a run of word characters or one other character per token; the rest
     of the text goes through the tokenizer as usual.
     """
-    if not LONG_RUN.search(text):
+    runs = list(LONG_RUN.finditer(text))
+    if not runs:
         return nlp.make_doc(text)
     docs: list[Doc] = []
     position = 0
-    for run in LONG_RUN.finditer(text):
+    for run in runs:
         if run.start() > position:
             docs.append(nlp.make_doc(text[position : run.start()]))
         pieces = RUN_PIECE.findall(run.group())
