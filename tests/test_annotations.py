@@ -56,6 +56,13 @@ NDT_TEXT = (
     "Første sak\n\nIngressen til første sak.\n\n\n\n\nBrødteksten der noen sier noe.\n"
     "Andre sak\n\nIngressen til andre sak.\n\n\n\n\nMer brødtekst her.\n"
 )
+# Two sentences in the treebank's 10-column format (only the word forms are read).
+CONLL_TEXT = "".join(
+    f"{n}\t{word}\t_\t_\t_\t_\t0\t_\t_\tname=O\n" if word else "\n"
+    for n, word in enumerate(
+        ["Nemnda", "skriv", "at", "vegen", "må", "utbetrast", ".", "", "Det", "seier", "ho", ".", ""]
+    )
+)
 
 
 @pytest.fixture
@@ -88,6 +95,8 @@ def shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "data" / "narc" / "annotation_bokmaal" / "avis_01.txt").write_text(NARC_TEXT, encoding="utf-8")
     (root / "data" / "ndt-raw").mkdir(parents=True)
     (root / "data" / "ndt-raw" / "avis_001.txt").write_text(NDT_TEXT, encoding="utf-8")
+    (root / "data" / "norne" / "ndt" / "nno").mkdir(parents=True)
+    (root / "data" / "norne" / "ndt" / "nno" / "melding_0000.conll").write_text(CONLL_TEXT, encoding="utf-8")
     dev = root / "eval" / "dev"
     dev.mkdir(parents=True)
     dev_text = "Ordføreren sier at budsjettet er stramt i år og at skolene må spare mer enn før."
@@ -191,6 +200,9 @@ def test_sources_of_every_set(shared: Path) -> None:
     ndt = load_source("ndt-raw", store.range_id("avis_001", spans[1]))
     assert ndt.text.startswith("Andre sak") and ndt.text.endswith("brødtekst her.") and ndt.range == spans[1]
     assert load_source("dev", "dev_01").text.startswith("Ordføreren")
+    treebank = load_source("ndt-nn", "melding_0000")
+    assert treebank.text == "Nemnda skriv at vegen må utbetrast .\nDet seier ho .\n"
+    assert treebank.language == "nn" and store.list_source_ids("ndt-nn") == ["melding_0000"]
     with pytest.raises(AnnotationError):
         load_source("ndt-raw", "avis_001")  # a multi-article file needs a range
     with pytest.raises(AnnotationError):

@@ -85,8 +85,10 @@ class SourceSet:
     """Path inside the shared folder: a JSON Lines file or a folder."""
     kind: str
     """``jsonl`` (records with id and text), ``file`` (one article per .txt file),
-    ``range`` (several articles per .txt file, one chosen by character range) or
-    ``dev`` (the ``text`` of a dev gold file; agreement studies only)."""
+    ``range`` (several articles per .txt file, one chosen by character range),
+    ``conll`` (one part of a treebank document per .conll file, read as its tokens
+    joined by spaces, one sentence a line, as NARC writes its texts) or ``dev`` (the
+    ``text`` of a dev gold file; agreement studies only)."""
     language: str | None = None
     corpus: bool = True
 
@@ -98,6 +100,9 @@ SOURCE_SETS: dict[str, SourceSet] = {
         SourceSet("narc-nb", "data/narc/annotation_bokmaal", "file", "nb"),
         SourceSet("narc-nn", "data/narc/annotation_nynorsk", "file", "nn"),
         SourceSet("ndt-raw", "data/ndt-raw", "range", "nb"),
+        # Treebank parts that NARC left out (a white paper, weekly and blog texts,
+        # parliament debates): NARC's own files hold the rest of the treebank.
+        SourceSet("ndt-nn", "data/norne/ndt/nno", "conll", "nn"),
         SourceSet("dev", "eval/dev", "dev", corpus=False),
     )
 }
@@ -154,6 +159,26 @@ def jsonl_records(path: Path) -> dict[str, dict[str, Any]]:
     return _jsonl_records(str(path), path.stat().st_mtime)
 
 
+def conll_text(conll: str) -> str:
+    """A treebank file as text: each sentence's word forms (column 2) joined by spaces,
+    one sentence a line, ending in a newline, the way NARC's ``.txt`` files are written."""
+    sentences: list[str] = []
+    words: list[str] = []
+    for line in conll.splitlines():
+        if not line.strip():
+            if words:
+                sentences.append(" ".join(words))
+                words = []
+        elif not line.startswith("#"):
+            columns = line.split("\t")
+            if len(columns) < 2:
+                raise AnnotationError(f"not a CoNLL line: {line[:60]!r}")
+            words.append(columns[1])
+    if words:
+        sentences.append(" ".join(words))
+    return "".join(sentence + "\n" for sentence in sentences)
+
+
 def split_range_id(article_id: str) -> tuple[str, Span | None]:
     """``vg_002@100-2000`` -> (``vg_002``, (100, 2000)); an id without ``@`` has no range."""
     stem, at, rest = article_id.rpartition("@")
@@ -205,6 +230,16 @@ def load_source(set_name: str, article_id: str, shared: Path | None = None) -> S
             record.get("outlet"),
             record.get("published"),
         )
+    if spec.kind == "conll":
+        path = base / f"{article_id}.conll"
+        return Source(
+            set_name,
+            article_id,
+            f"{spec.location}/{path.name}",
+            None,
+            conll_text(_read_text(path)),
+            spec.language or "nb",
+        )
     stem, span = split_range_id(article_id) if spec.kind == "range" else (article_id, None)
     if spec.kind == "range" and span is None:
         raise AnnotationError(f"{set_name} ids name a character range: {stem}@START-END")
@@ -228,6 +263,8 @@ def list_source_ids(set_name: str, shared: Path | None = None) -> list[str]:
         return list(jsonl_records(base))
     if spec.kind == "dev":
         return sorted(p.stem for p in base.glob("*.json"))
+    if spec.kind == "conll":
+        return sorted(p.stem for p in base.glob("*.conll"))
     return sorted(p.stem for p in base.glob("*.txt"))
 
 
