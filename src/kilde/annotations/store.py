@@ -100,9 +100,10 @@ SOURCE_SETS: dict[str, SourceSet] = {
         SourceSet("narc-nb", "data/narc/annotation_bokmaal", "file", "nb"),
         SourceSet("narc-nn", "data/narc/annotation_nynorsk", "file", "nn"),
         SourceSet("ndt-raw", "data/ndt-raw", "range", "nb"),
-        # Treebank parts that NARC left out (a white paper, weekly and blog texts,
+        # Treebank parts that NARC left out (white papers, weekly and blog texts,
         # parliament debates): NARC's own files hold the rest of the treebank.
         SourceSet("ndt-nn", "data/norne/ndt/nno", "conll", "nn"),
+        SourceSet("ndt-nb", "data/norne/ndt/nob", "conll", "nb"),
         SourceSet("dev", "eval/dev", "dev", corpus=False),
     )
 }
