@@ -48,8 +48,8 @@ from kilde.corpus.sample import sample_records, write_jsonl  # noqa: E402
 from kilde.corpus.tables import article_rows  # noqa: E402
 from kilde.corpus.work import analyse_record  # noqa: E402
 from kilde.io.records import CorpusRecord  # noqa: E402
-from kilde.output import doc_to_kilde  # noqa: E402
 from kilde.pipeline import MODELS_DIR, build_pipeline, load, load_model  # noqa: E402
+from kilde.schema import doc_to_kilde  # noqa: E402
 
 HEADING = "## Corpus throughput"
 

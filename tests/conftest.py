@@ -16,6 +16,7 @@ from spacy.language import Language
 
 import kilde
 import kilde.pipeline
+from kilde.tokenization import news_tokenizer
 
 # Property-based tests: a few hundred texts in CI; ``--hypothesis-profile=fuzz`` for the full run.
 # Analyses take from milliseconds to seconds, so no per-example deadline; a module-scoped
@@ -38,8 +39,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def stage_pipeline(lang: str, stages: tuple[str, ...]) -> Language:
-    """A blank pipeline with kilde's sentencizer followed by ``stages``."""
+    """A blank pipeline with kilde's tokenizer settings, its sentencizer and ``stages``."""
     nlp = spacy.blank(lang)
+    news_tokenizer()(nlp)
     for name in ("kilde_sentencizer", *stages):
         nlp.add_pipe(name)
     return nlp

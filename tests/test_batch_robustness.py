@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 import kilde
+import kilde.analysis
 from kilde import KildeError
 from kilde.cli import main
 from kilde.io import JsonlError, JsonlRecord, iter_jsonl_records
@@ -311,7 +312,7 @@ def slow_on_marker(monkeypatch: pytest.MonkeyPatch, busy: bool = False) -> None:
                     time.sleep(30)
         return real_analyze(text, language=language, doc_id=doc_id)
 
-    monkeypatch.setattr(kilde, "analyze", analyze)
+    monkeypatch.setattr(kilde.analysis, "analyze", analyze)
 
 
 # Far below the 30 s a marked record hangs, far above what a normal record takes on a busy machine.

@@ -23,6 +23,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import kilde
+import kilde.analysis
 from kilde.cli import app, main
 from kilde.report import collect_sources, provenance_chains, render_report
 
@@ -201,7 +202,7 @@ def test_unexpected_error_and_interrupt(
     def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
         raise RuntimeError("stage exploded")
 
-    monkeypatch.setattr(kilde, "analyze", broken)
+    monkeypatch.setattr(kilde.analysis, "analyze", broken)
     assert main(["analyze", str(example_nb)]) == 1
     err = capsys.readouterr().err
     assert_one_line_error(err)
@@ -210,7 +211,7 @@ def test_unexpected_error_and_interrupt(
     def interrupted(*args: Any, **kwargs: Any) -> dict[str, Any]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(kilde, "analyze", interrupted)
+    monkeypatch.setattr(kilde.analysis, "analyze", interrupted)
     assert main(["analyze", str(example_nb)]) == 130
     err = capsys.readouterr().err
     assert err.strip() == "kilde: interrupted"
@@ -293,7 +294,7 @@ def test_batch_survives_any_exception(tmp_path: Path, monkeypatch: pytest.Monkey
             raise ZeroDivisionError("division by zero")
         return real_analyze(text, language=language, doc_id=doc_id)
 
-    monkeypatch.setattr(kilde, "analyze", flaky)
+    monkeypatch.setattr(kilde.analysis, "analyze", flaky)
     lines = [
         '{"id": "ok-1", "text": "«Ja», sier han."}',
         '{"id": "boom", "text": "BOOM, sier han."}',
@@ -312,7 +313,7 @@ def test_batch_interrupt_keeps_old_output(
     def interrupted(*args: Any, **kwargs: Any) -> dict[str, Any]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(kilde, "analyze", interrupted)
+    monkeypatch.setattr(kilde.analysis, "analyze", interrupted)
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "a", "text": "Tekst."}\n', encoding="utf-8")
     target = tmp_path / "out.jsonl"

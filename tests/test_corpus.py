@@ -498,7 +498,7 @@ def test_interrupt_commits_what_is_done(
             raise KeyboardInterrupt
         return real_analyze(*args, **kwargs)
 
-    monkeypatch.setattr(kilde, "analyze", interrupted)
+    monkeypatch.setattr(kilde.analysis, "analyze", interrupted)
     options = RunOptions(chunk_size=2, shard_size=100, progress=False)
     with pytest.raises(KeyboardInterrupt):
         run_corpus([source], tmp_path / "out", options)

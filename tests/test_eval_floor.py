@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kilde.analysis import analyze
 from kilde.evaluate import evaluate_directory
 
 DEV_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
@@ -23,7 +24,7 @@ LANGUAGE_ATTRIBUTION_FLOORS = {"nb": 0.88, "nn": 0.94}
 def metrics() -> dict[str, Any]:
     if not DEV_DIR.is_dir() or not any(DEV_DIR.glob("*.json")):
         pytest.skip(f"no development set at {DEV_DIR}")
-    return evaluate_directory(DEV_DIR)
+    return evaluate_directory(DEV_DIR, analyze=analyze)
 
 
 def test_attribution_f1_floor(metrics: dict[str, Any]) -> None:

@@ -12,6 +12,7 @@ import pytest
 from rich.console import Console
 
 from kilde import KildeError
+from kilde.analysis import analyze
 from kilde.evaluate import (
     GoldArticle,
     char_set,
@@ -531,7 +532,7 @@ def test_evaluate_directory_on_dev_set() -> None:
     dev = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
     if not dev.is_dir():
         pytest.skip(f"no dev set at {dev}")
-    metrics = evaluate_directory(dev)
+    metrics = evaluate_directory(dev, analyze=analyze)
     assert {"overall", "by_language", "articles", "gold_quotes", "predicted_quotes"} <= set(metrics)
     assert metrics["articles"] == len(list(dev.glob("*.json")))
     assert "attribution" in metrics["overall"]

@@ -276,8 +276,8 @@ def test_nested_report_names_its_outer_quote() -> None:
 
 # ------------------------------------------------------------- long texts
 def test_long_text_in_pieces_gives_the_same_analysis_as_one_doc() -> None:
-    from kilde.output import doc_to_kilde
     from kilde.pipeline import analyse_text
+    from kilde.schema import doc_to_kilde
 
     text = ARTICLE_NB + "\n\n" + ARTICLE_NN
     nlp = kilde.load("nb")
@@ -304,7 +304,7 @@ def test_paragraph_pieces_join_back_into_the_text(text: str) -> None:
     "text", ["«" * 3000 + "»" * 3000, "Les mer: " + "&" * 2000 + " «Hei», sier Kari.", "ok"]
 )
 def test_make_doc_keeps_the_text_and_splits_long_runs(text: str) -> None:
-    from kilde.pipeline import make_doc
+    from kilde.tokenization import make_doc
 
     doc = make_doc(kilde.load("nb", rules_only=True), text)
     assert doc.text == text

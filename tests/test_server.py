@@ -27,6 +27,7 @@ import uvicorn
 from typer.testing import CliRunner
 
 import kilde
+import kilde.analysis
 from kilde import KildeError
 from kilde.report import collect_sources
 from kilde.schema import json_schema
@@ -349,7 +350,7 @@ def test_crash_inside_kilde_analyze_is_a_clean_500(monkeypatch: pytest.MonkeyPat
             raise IndexError("list index out of range\n  in a second line\n" + "x" * 2000)
         return real(text, language=language, doc_id=doc_id)
 
-    monkeypatch.setattr(kilde, "analyze", crashing)
+    monkeypatch.setattr(kilde.analysis, "analyze", crashing)
     with local_client(create_app(executor="thread", workers=1)) as test_client:
         for path in ("/api/analyze", "/api/report"):
             response = test_client.post(path, json={"text": "Det er farlig å bade her, sier"})

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
 from kilde.text import (
@@ -39,8 +40,7 @@ from kilde.text import (
     trim,
     words,
 )
-from kilde.tokenization import adapt_tokenizer
-from kilde.types import Quote, doc_quotes
+from kilde.types import Quote, read_quotes, write_quotes
 
 # Conjunctions that open an adverbial clause after a tag: "…, sier han etter at …".
 ADVERBIAL_SUBORDINATORS = r"(?:etter|før|uten|utan|fordi|siden|sidan|mens|medan)"
@@ -106,12 +106,13 @@ class Tag:
 
 
 @dataclass
-class AttributionFinder:
+class AttributionFinder(KildeComponent):
     """Component ``kilde_attribution``."""
 
     cues: CueMatcher
     lexicon: Lexicon
     name: str = "kilde_attribution"
+    scorer: Scorer | None = None
     finite: frozenset[str] = field(init=False)
     openers: frozenset[str] = field(init=False)
     clause_words: frozenset[str] = field(init=False)
@@ -121,6 +122,10 @@ class AttributionFinder:
     subordinators: frozenset[str] = field(init=False)
     passive_auxiliaries: frozenset[str] = field(init=False)
     negations: frozenset[str] = field(init=False)
+
+    @property
+    def language(self) -> str:  # type: ignore[override]
+        return self.lexicon.language
 
     def __post_init__(self) -> None:
         self.finite = self.lexicon.words_of_class("finite")
@@ -143,7 +148,7 @@ class AttributionFinder:
 
     # ------------------------------------------------------------------ driver
     def __call__(self, doc: Doc) -> Doc:
-        quotes = doc_quotes(doc)
+        quotes = read_quotes(doc)
         text = doc_text(doc)
         paras = paragraphs(doc)
         starts = [p.start for p in paras]
@@ -185,6 +190,7 @@ class AttributionFinder:
                 in_sentence = [c for c in cues[first:last] if not occupied.contains(c.start_char)]
                 if in_sentence:
                     self._indirect(doc, para, paras, start, end, in_sentence, quotes, occupied)
+        write_quotes(doc, quotes)
         return doc
 
     # ------------------------------------------------------------ direct quotes
@@ -952,8 +958,15 @@ def _clause_from_parse(cue: Span, position: int, end: int, nonsubjects: frozense
     return None
 
 
-@Language.factory("kilde_attribution")
-def make_attribution(nlp: Language, name: str) -> AttributionFinder:
-    lexicon = Lexicon.load(nlp.lang)
-    adapt_tokenizer(nlp, lexicon)
-    return AttributionFinder(CueMatcher(nlp.vocab, lexicon), lexicon, name)
+@Language.factory(
+    "kilde_attribution",
+    assigns=["doc.spans", "doc._.kilde_quote_attrs"],
+    requires=["doc.spans"],
+    default_config=stage_config("attribution", language=None),
+    default_score_weights={"attribution_f": 1.0, "indirect_mixed_f": 0.0, "cue_acc": 0.0},
+)
+def make_attribution(
+    nlp: Language, name: str, language: str | None, scorer: Scorer | None
+) -> AttributionFinder:
+    lexicon = stage_lexicon(nlp.lang, language)
+    return AttributionFinder(CueMatcher(nlp.vocab, lexicon), lexicon, name, scorer)

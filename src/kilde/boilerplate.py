@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.language import BOKMAL_MARKERS, NYNORSK_MARKERS
 from kilde.lexicon import Lexicon
 from kilde.text import doc_text
@@ -171,11 +172,15 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-class BoilerplateDetector:
+class BoilerplateDetector(KildeComponent):
     """Marks the lines of a doc that are not part of the article."""
 
-    def __init__(self, lexicon: Lexicon, name: str = "kilde_boilerplate") -> None:
+    def __init__(
+        self, lexicon: Lexicon, name: str = "kilde_boilerplate", scorer: Scorer | None = None
+    ) -> None:
         self.name = name
+        self.scorer = scorer
+        self.language = lexicon.language
         self.lexicon = lexicon
         self.patterns: tuple[LinePattern, ...] = tuple(
             LinePattern.parse(entry) for entry in lexicon.boilerplate_patterns
@@ -379,6 +384,13 @@ def _in_other_standard(text: str, language: str) -> bool:
     return nynorsk >= 2 and bokmal == 0
 
 
-@Language.factory("kilde_boilerplate")
-def make_boilerplate(nlp: Language, name: str) -> BoilerplateDetector:
-    return BoilerplateDetector(Lexicon.load(nlp.lang), name)
+@Language.factory(
+    "kilde_boilerplate",
+    assigns=["doc.spans"],
+    default_config=stage_config("boilerplate", language=None),
+    default_score_weights={"boilerplate_f": 0.25},
+)
+def make_boilerplate(
+    nlp: Language, name: str, language: str | None, scorer: Scorer | None
+) -> BoilerplateDetector:
+    return BoilerplateDetector(stage_lexicon(nlp.lang, language), name, scorer)

@@ -187,10 +187,7 @@ def _error_json(record_id: Any, message: str) -> str:
     return json.dumps({"id": writable_id(record_id), "error": writable(message)}, ensure_ascii=False)
 
 
-def _analysed_line(item: Any, language: str | None, time_limit: float | None) -> str:
-    from kilde.limits import analyze_within
-
-    result = analyze_within(item.text, language, str(item.id), time_limit)
+def _result_line(item: Any, result: dict[str, Any]) -> str:
     result["id"] = item.id
     line = json.dumps(result, ensure_ascii=False)
     try:
@@ -207,18 +204,19 @@ def _batch_line(item: Any, default_language: str | None, time_limit: float | Non
 
     The analysis may take ``time_limit`` seconds (``kilde.limits``), else the line is an error.
     """
+    from kilde.analysis import analyse_record
     from kilde.io import JsonlError
-    from kilde.limits import RecordTimeout
 
     if isinstance(item, JsonlError):
         return _error_json(item.id, item.reason), False
     language = _language(item.language) if item.language is not None else default_language
+    record = analyse_record(item.text, language, str(item.id), time_limit)
+    if record.result is None:
+        return _error_json(item.id, record.error or "no result"), False
     try:
-        return _analysed_line(item, language, time_limit), True
-    except (KildeError, RecordTimeout) as error:
+        return _result_line(item, record.result), True
+    except KildeError as error:
         return _error_json(item.id, str(error)), False
-    except Exception as error:  # one broken record must not stop a batch
-        return _error_json(item.id, f"{type(error).__name__}: {error}"), False
 
 
 def _check_output_path(output: Path) -> Path:

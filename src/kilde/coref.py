@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
 from kilde.text import Ranges, char_span, paragraphs, words
-from kilde.types import Entity, Quote, SpeakerKind, doc_quotes, register_extensions
+from kilde.types import Entity, Quote, SpeakerKind, read_quotes, write_entities, write_quotes
 
 # A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
 NAME_RUN = re.compile(
@@ -119,15 +120,20 @@ class Mention:
 
 
 @dataclass
-class SpeakerResolver:
-    """Component ``kilde_coref``: fills ``Quote.speaker_name``/``speaker_kind`` and ``doc._.entities``."""
+class SpeakerResolver(KildeComponent):
+    """Component ``kilde_coref``: names each quote's speaker (name, kind, entity) and stores the entities."""
 
     lexicon: Lexicon
     name: str = "kilde_coref"
+    scorer: Scorer | None = None
     _roles: frozenset[str] = field(init=False)
     _not_names: frozenset[str] = field(init=False)
     _finite: frozenset[str] = field(init=False)
     _role_cache: dict[str, str | None] = field(init=False, default_factory=dict)
+
+    @property
+    def language(self) -> str:  # type: ignore[override]
+        return self.lexicon.language
 
     def __post_init__(self) -> None:
         lex = self.lexicon
@@ -143,8 +149,8 @@ class SpeakerResolver:
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        register_extensions()
-        quotes = sorted(doc_quotes(doc), key=lambda q: (q.start_char, q.end_char))
+        stored = read_quotes(doc)
+        quotes = sorted(stored, key=lambda q: (q.start_char, q.end_char))
         entities = EntityTable()
         # (position, entity, salient) of every mention so far, for recency.
         history: list[tuple[int, Entity, bool]] = []
@@ -194,7 +200,8 @@ class SpeakerResolver:
         for entity in entities:
             unique = {(m.start_char, m.end_char): m for m in entity.mentions}
             entity.mentions = sorted(unique.values(), key=lambda m: m.start_char)
-        doc._.entities = [e for e in entities if e.mentions]
+        write_entities(doc, [e for e in entities if e.mentions])
+        write_quotes(doc, stored)
         return doc
 
     # ----------------------------------------------------------- mentions
@@ -596,6 +603,12 @@ def _ngrams(tokens: list[str]) -> list[str]:
     ]
 
 
-@Language.factory("kilde_coref")
-def make_coref(nlp: Language, name: str) -> SpeakerResolver:
-    return SpeakerResolver(Lexicon.load(nlp.lang), name)
+@Language.factory(
+    "kilde_coref",
+    assigns=["doc.spans", "doc._.kilde_quote_attrs", "doc._.kilde_entities"],
+    requires=["doc.spans"],
+    default_config=stage_config("coref", language=None),
+    default_score_weights={"speaker_acc": 1.0, "speaker_kind_acc": 0.0, "addressee_acc": 0.0},
+)
+def make_coref(nlp: Language, name: str, language: str | None, scorer: Scorer | None) -> SpeakerResolver:
+    return SpeakerResolver(stage_lexicon(nlp.lang, language), name, scorer)

@@ -14,12 +14,8 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kilde.lexicon import Lexicon
+from kilde.text import DocCache
 
-CUE_SPANS = "kilde_cues"
-"""Key in ``doc.spans``: every cue candidate, labelled SPEECH, DIRECT_ONLY or ACCORDING."""
-
-_CACHE_KEY = ("kilde", "cues")
-_INDEX_KEY = ("kilde", "cue_index")
 SPEECH = "SPEECH"
 DIRECT_ONLY = "DIRECT_ONLY"
 ACCORDING = "ACCORDING"
@@ -38,24 +34,20 @@ class CueMatcher:
             (ACCORDING, lexicon.according_to),
         ):
             self.matcher.add(label, [Doc(vocab, words=phrase.split()) for phrase in sorted(phrases)])
+        self._cues: DocCache[list[Span]] = DocCache()
+        self._indices: DocCache[CueIndex] = DocCache()
 
     def __call__(self, doc: Doc) -> list[Span]:
-        """The cues of ``doc`` in text order, matched once and shared by the stages."""
-        cached = doc.user_data.get(_CACHE_KEY)
-        if cached is not None:
-            return cached
-        spans = sorted(filter_spans(self.matcher(doc, as_spans=True)), key=lambda span: span.start)
-        doc.spans[CUE_SPANS] = spans
-        # Reading a span group back builds new Span objects each time; keep the list.
-        doc.user_data[_CACHE_KEY] = spans
-        return spans
+        """The cue candidates of ``doc`` in text order (matched once per Doc), labelled
+        SPEECH, DIRECT_ONLY or ACCORDING."""
+        return self._cues.get(doc, self._match)
+
+    def _match(self, doc: Doc) -> list[Span]:
+        return sorted(filter_spans(self.matcher(doc, as_spans=True)), key=lambda span: span.start)
 
     def index(self, doc: Doc) -> CueIndex:
         """The cues of ``doc`` for lookup by position (built once per Doc)."""
-        cached = doc.user_data.get(_INDEX_KEY)
-        if cached is None:
-            cached = doc.user_data[_INDEX_KEY] = CueIndex(self(doc))
-        return cached
+        return self._indices.get(doc, lambda d: CueIndex(self(d)))
 
 
 class CueIndex:

@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from kilde import analyze as kilde_analyze
 from kilde.errors import KildeError
 
 QUOTE_MARKS = frozenset("«»\"“”„‟‘’‚‛‹›'`´")
@@ -208,6 +207,15 @@ def load_gold(path: Path | str) -> GoldArticle:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise KildeError(f"cannot read gold file {path}: {error}".replace("\n", " ")) from None
+    return gold_article(raw, path)
+
+
+def gold_article(raw: Any, path: Path | None = None) -> GoldArticle:
+    """One gold record (a gold file's JSON object) with its quotes and hedges located in its text.
+
+    A problem is a :class:`KildeError` naming ``path`` (or the record's id).
+    """
+    where = path if path is not None else f"record {raw.get('id') if isinstance(raw, dict) else '?'}"
     try:
         if not isinstance(raw, dict):
             raise ValueError("the file must hold one JSON object")
@@ -228,7 +236,7 @@ def load_gold(path: Path | str) -> GoldArticle:
             except (ValueError, TypeError, AttributeError) as error:
                 raise ValueError(f"quote {number}: {error}") from None
         return GoldArticle(
-            id=str(raw.get("id") or path.stem),
+            id=str(raw.get("id") or (path.stem if path is not None else "")),
             language=str(raw.get("language") or "nb"),
             text=text,
             quotes=tuple(quotes),
@@ -237,7 +245,7 @@ def load_gold(path: Path | str) -> GoldArticle:
             path=path,
         )
     except (ValueError, TypeError, AttributeError, KeyError) as error:
-        raise KildeError(f"invalid gold file {path}: {error}") from None
+        raise KildeError(f"invalid gold file {where}: {error}") from None
 
 
 # ------------------------------------------------------------------ normalising
@@ -756,21 +764,20 @@ def load_gold_directory(gold_dir: Path | str) -> list[GoldArticle]:
 
 def evaluate_directory(
     gold_dir: Path | str,
-    analyze: Analyzer | None = None,
+    analyze: Analyzer,
     language_override: str | None = None,
     collect_errors: bool = False,
 ) -> dict[str, Any]:
     """Analyse every gold article and score the result (what ``kilde eval`` prints).
 
-    ``analyze`` defaults to :func:`kilde.analyze`; tests pass a fake. The gold
+    ``analyze`` is :func:`kilde.analyze` or any function called like it (tests pass fakes). The gold
     language is passed to it unless ``language_override`` is given (``"auto"``
     scores language detection along with everything else); the breakdown is
     always by gold language.
     """
     articles = load_gold_directory(gold_dir)
-    run: Analyzer = analyze if analyze is not None else kilde_analyze
     pairs = (
-        (gold, run(gold.text, language=language_override or gold.language, doc_id=gold.id))
+        (gold, analyze(gold.text, language=language_override or gold.language, doc_id=gold.id))
         for gold in articles
     )
     return evaluate(pairs, collect_errors=collect_errors)

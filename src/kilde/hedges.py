@@ -15,7 +15,7 @@ Two kinds of marker are found:
   too, in ``lang/common/*.txt`` (see the fields of ``kilde.lexicon.Lexicon``).
 
 Markers inside direct quotes are the speaker's, not the journalist's, and are
-left out: the direct quotes of ``doc._.quotes`` where the quotes stage ran, and
+left out: the direct quotes stored on the Doc where the quotes stage ran, and
 on its own account text inside «…», "…", “…” and dialogue-dash paragraphs up
 to their tag (``, sier han.``). Boilerplate lines are left out too.
 
@@ -34,9 +34,10 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
+from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
 from kilde.text import Ranges, doc_text, quote_pairs
-from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote
+from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, read_quotes, write_quotes
 
 REPORTATIVE = "reportative"
 EPISTEMIC = "epistemic"
@@ -103,11 +104,15 @@ def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
     return tuple(tokens)
 
 
-class HedgeDetector:
+class HedgeDetector(KildeComponent):
     """Component ``kilde_hedges``: writes ``doc.spans[HEDGE_SPANS]`` and marks hedged quotes."""
 
-    def __init__(self, vocab: Vocab, lexicon: Lexicon, name: str = "kilde_hedges") -> None:
+    def __init__(
+        self, vocab: Vocab, lexicon: Lexicon, name: str = "kilde_hedges", scorer: Scorer | None = None
+    ) -> None:
         self.name = name
+        self.scorer = scorer
+        self.language = lexicon.language
         self.lexicon = lexicon
         self.data = HedgeData.parse(lexicon.hedges)
         self.auxiliaries = lexicon.ha_forms | lexicon.vaere_forms
@@ -138,9 +143,10 @@ class HedgeDetector:
         ]
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
-        quotes = _doc_quotes(doc)
+        quotes = read_quotes(doc)
         if quotes:
             mark_hedged_quotes(quotes, hedges, sentences)
+            write_quotes(doc, quotes)
         return doc
 
     # -- reportative "skal" ---------------------------------------------------
@@ -314,7 +320,7 @@ class HedgeDetector:
         ranges: list[tuple[int, int]] = []
         if BOILERPLATE_SPANS in doc.spans:
             ranges.extend((s.start_char, s.end_char) for s in doc.spans[BOILERPLATE_SPANS])
-        for quote in _doc_quotes(doc):
+        for quote in read_quotes(doc):
             if quote.type == "direct":
                 ranges.extend((s.start_char, s.end_char) for s in quote.content)
         ranges.extend(self.quoted_ranges(doc_text(doc)))
@@ -347,13 +353,6 @@ class HedgeDetector:
             ranges.append((start, tag.start()))
             opener = _INLINE_DASH.search(line, tag.end())
         return ranges
-
-
-def _doc_quotes(doc: Doc) -> list[Quote]:
-    """``doc._.quotes`` when the quotes stage ran, else an empty list."""
-    if not Doc.has_extension("quotes"):
-        return []
-    return doc._.quotes or []
 
 
 def _any_of(patterns: Sequence[str]) -> re.Pattern[str] | None:
@@ -428,6 +427,11 @@ def mark_hedged_quotes(
                 break
 
 
-@Language.factory("kilde_hedges")
-def make_hedges(nlp: Language, name: str) -> HedgeDetector:
-    return HedgeDetector(nlp.vocab, Lexicon.load(nlp.lang), name)
+@Language.factory(
+    "kilde_hedges",
+    assigns=["doc.spans", "doc._.kilde_quote_attrs"],
+    default_config=stage_config("hedges", language=None),
+    default_score_weights={"hedges_f": 0.5},
+)
+def make_hedges(nlp: Language, name: str, language: str | None, scorer: Scorer | None) -> HedgeDetector:
+    return HedgeDetector(nlp.vocab, stage_lexicon(nlp.lang, language), name, scorer)

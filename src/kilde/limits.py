@@ -25,7 +25,7 @@ worker that dies) is still covered by the resume of corpus runs.
 cannot swallow it. An analysis stopped halfway may leave a shared pipeline in a half-updated
 state, so the pipelines of the process are dropped after a timeout and built anew for the next
 record. Time spent building a pipeline is not the record's: the pipeline an analysis needs is
-built before its clock starts (``warm_pipeline``).
+built before its clock starts (``kilde.analysis.warm_pipeline``).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import TypeVar
 
 MAX_TEXT_CHARS = 2_000_000
 """Longest text analysed in one call; longer input is rejected, not truncated."""
@@ -144,12 +144,14 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 class Budget:
     """The time one record may take, spent in phases (``run``), with pipeline builds between them.
 
-    A timeout in any phase drops the pipelines of the process (see the module docstring); a phase
-    started with no time left times out at once.
+    A timeout in any phase calls ``on_timeout`` (``kilde.analysis.record_budget`` drops the
+    pipelines of the process there, see the module docstring); a phase started with no time
+    left times out at once.
     """
 
-    def __init__(self, seconds: float | None) -> None:
+    def __init__(self, seconds: float | None, on_timeout: Callable[[], None] | None = None) -> None:
         self.seconds = seconds if seconds and seconds > 0 else None
+        self.on_timeout = on_timeout
         self._deadline = time.monotonic() + self.seconds if self.seconds else None
 
     def run(self, function: Callable[[], T]) -> T:
@@ -162,32 +164,6 @@ class Budget:
             with time_limit(max(left, 0.001)):  # setitimer takes a tiny value for 0, no limit
                 return function()
         except RecordTimeout:
-            from kilde.pipeline import drop_pipelines
-
-            drop_pipelines()
+            if self.on_timeout is not None:
+                self.on_timeout()
             raise RecordTimeout(self.seconds) from None
-
-
-def warm_pipeline(text: str, language: str | None) -> None:
-    """Build the pipeline that ``kilde.analyze(text, language)`` will use, off the clock.
-
-    A pipeline takes a second or so to build, once per process (and again after a timeout); that
-    time is not the record's. Best effort: when the language cannot be told, nothing is built.
-    """
-    import kilde
-    from kilde.language import detect_language
-
-    with contextlib.suppress(Exception):  # the analysis itself will say what is wrong
-        kilde.load(language if language not in (None, "auto") else detect_language(text))
-
-
-def analyze_within(
-    text: str, language: str | None, doc_id: str | None, seconds: float | None
-) -> dict[str, Any]:
-    """``kilde.analyze`` of one batch record, stopped after ``seconds`` (``RecordTimeout``)."""
-    import kilde
-
-    budget = Budget(seconds)
-    if budget.seconds:
-        warm_pipeline(text, language)
-    return budget.run(lambda: kilde.analyze(text, language=language, doc_id=doc_id))

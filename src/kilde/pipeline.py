@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -13,7 +12,7 @@ from spacy.tokens import Doc
 
 from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
 from kilde.limits import MAX_TEXT_CHARS
-from kilde.tokenization import adapt_tokenizer
+from kilde.tokenization import adapt_tokenizer, make_doc
 from kilde.types import register_extensions
 
 # Importing the stage modules registers their factories with spaCy.
@@ -77,10 +76,6 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
     return nlp
 
 
-LONG_RUN_CHARS = 500
-"""A stretch of text without whitespace this long is tokenized by kilde, not spaCy (see make_doc)."""
-RUN_PIECE = re.compile(r"\w+|\W")
-
 MODEL_CHUNK_CHARS = 10_000
 """Size of the paragraph-aligned pieces the trained components read a long text in."""
 
@@ -105,34 +100,6 @@ def analyse_text(nlp: Language, text: str, chunk_chars: int = MODEL_CHUNK_CHARS)
         if name not in trained:
             doc = component(doc)
     return doc
-
-
-LONG_RUN = re.compile(rf"\S{{{LONG_RUN_CHARS},}}")
-
-
-def make_doc(nlp: Language, text: str) -> Doc:
-    """``nlp.make_doc(text)``, in time linear in the length of the text's words.
-
-    spaCy's tokenizer strips prefixes and suffixes off a whitespace-free stretch one at a
-    time, searching the whole stretch each time: a stretch of thousands of characters
-    (``&&&&…``, ``««««…»»»»``) costs the square of its length. kilde tokenizes such a
-    stretch itself, a run of word characters or one other character per token; the rest
-    of the text goes through the tokenizer as usual.
-    """
-    runs = list(LONG_RUN.finditer(text))
-    if not runs:
-        return nlp.make_doc(text)
-    docs: list[Doc] = []
-    position = 0
-    for run in runs:
-        if run.start() > position:
-            docs.append(nlp.make_doc(text[position : run.start()]))
-        pieces = RUN_PIECE.findall(run.group())
-        docs.append(Doc(nlp.vocab, words=pieces, spaces=[False] * len(pieces)))
-        position = run.end()
-    if position < len(text):
-        docs.append(nlp.make_doc(text[position:]))
-    return Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def paragraph_pieces(text: str, size: int) -> Iterator[str]:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kilde.types import ProvenanceEdge, Quote, doc_quotes, register_extensions
+from kilde.component import KildeComponent, Scorer, stage_config
+from kilde.types import ProvenanceEdge, Quote, read_quotes, write_provenance, write_quotes
 
 ARTICLE = "article"
 # Relayed sources rank as outer frames: the article reads a medium that reads a document.
@@ -24,8 +25,8 @@ FRAME_RANK = {"media": 3, "document": 2, "organization": 1}
 
 
 @dataclass
-class ProvenanceBuilder:
-    """Component ``kilde_provenance``: fills ``doc._.provenance`` and ``Quote.parent``.
+class ProvenanceBuilder(KildeComponent):
+    """Component ``kilde_provenance``: stores the provenance edges and each quote's ``parent``.
 
     Both are acyclic by construction: a quote is nested in an outer quote only when that
     does not close a loop of nesting, and an entity is cited by another only when that does
@@ -33,10 +34,12 @@ class ProvenanceBuilder:
     """
 
     name: str = "kilde_provenance"
+    language: str = "common"
+    """Provenance reads what the other stages found; it has no language data of its own."""
+    scorer: Scorer | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        register_extensions()
-        quotes = doc_quotes(doc)
+        quotes = read_quotes(doc)
         _nest(quotes)
         edges: list[ProvenanceEdge] = []
         cited_by: dict[str, set[str]] = {}
@@ -50,7 +53,8 @@ class ProvenanceBuilder:
                 continue
             cited_by.setdefault(quote.entity_id, set()).add(target)
             edges.append(ProvenanceEdge(source=quote.entity_id, target=target, via=quote))
-        doc._.provenance = edges
+        write_quotes(doc, quotes)
+        write_provenance(doc, edges, quotes)
         return doc
 
 
@@ -157,6 +161,12 @@ def _rank(quote: Quote) -> int:
     return FRAME_RANK.get(quote.speaker_kind, 0)
 
 
-@Language.factory("kilde_provenance")
-def make_provenance(nlp: Language, name: str) -> ProvenanceBuilder:
-    return ProvenanceBuilder(name)
+@Language.factory(
+    "kilde_provenance",
+    assigns=["doc._.kilde_quote_attrs", "doc._.kilde_provenance"],
+    requires=["doc.spans", "doc._.kilde_entities"],
+    default_config=stage_config("provenance"),
+    default_score_weights={"relayed_f": 0.5},
+)
+def make_provenance(nlp: Language, name: str, scorer: Scorer | None) -> ProvenanceBuilder:
+    return ProvenanceBuilder(name, scorer=scorer)

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.cues import ACCORDING, CueIndex, CueMatcher
-from kilde.lexicon import Lexicon
 from kilde.text import DASH_OPENING, Paragraph, char_span, doc_text, paragraphs, quote_pairs, trim, words
-from kilde.tokenization import adapt_tokenizer
-from kilde.types import Quote, doc_quotes
+from kilde.types import Quote, read_quotes, write_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
 TAG_PUNCTUATION = ' \t,?!…»”"'
@@ -33,16 +32,18 @@ FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s
 
 
 @dataclass
-class QuoteFinder:
-    """Component ``kilde_quotes``: appends direct quotes to ``doc._.quotes``."""
+class QuoteFinder(KildeComponent):
+    """Component ``kilde_quotes``: adds the direct quotes to the quotes stored on the Doc."""
 
     cues: CueMatcher
     tag_continuations: frozenset[str]
     """Lower-case words after ``…, sier han,`` that go on with the tag, not the quote."""
     name: str = "kilde_quotes"
+    language: str = "nb"
+    scorer: Scorer | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        quotes = doc_quotes(doc)
+        quotes = read_quotes(doc)
         cue_by_start = CueIndex([span for span in self.cues(doc) if span.label_ != ACCORDING])
         paras = paragraphs(doc)
         for i, para in enumerate(paras):
@@ -57,6 +58,7 @@ class QuoteFinder:
                 quotes.append(heading)
                 continue
             quotes.extend(self._marked_quotes(doc, para, cue_by_start))
+        write_quotes(doc, quotes)
         return doc
 
     def _dash_quote(
@@ -233,8 +235,18 @@ def _is_heading_line(line: str, max_words: int = HEADING_MAX_WORDS) -> bool:
     return 0 < len(words(stripped)) <= max_words and not stripped.endswith((".", ":"))
 
 
-@Language.factory("kilde_quotes")
-def make_quotes(nlp: Language, name: str) -> QuoteFinder:
-    lexicon = Lexicon.load(nlp.lang)
-    adapt_tokenizer(nlp, lexicon)
-    return QuoteFinder(CueMatcher(nlp.vocab, lexicon), lexicon.words_of_class("tagcontinuation"), name)
+@Language.factory(
+    "kilde_quotes",
+    assigns=["doc.spans", "doc._.kilde_quote_attrs"],
+    default_config=stage_config("quotes", language=None),
+    default_score_weights={"quotes_f": 0.5, "direct_f": 0.0, "exact_f": 0.0},
+)
+def make_quotes(nlp: Language, name: str, language: str | None, scorer: Scorer | None) -> QuoteFinder:
+    lexicon = stage_lexicon(nlp.lang, language)
+    return QuoteFinder(
+        CueMatcher(nlp.vocab, lexicon),
+        lexicon.words_of_class("tagcontinuation"),
+        name,
+        lexicon.language,
+        scorer,
+    )

@@ -14,12 +14,15 @@ from spacy.attrs import IDX, IS_SPACE, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kilde.component import KildeComponent
 from kilde.lexicon import SUPPORTED_LANGUAGES
 from kilde.text import doc_text, paragraphs, sentences
 
 
-class ParagraphSentencizer:
+class ParagraphSentencizer(KildeComponent):
     """Sets ``is_sent_start`` on every token unless a parser already did."""
+
+    scorer = None  # sentence boundaries serve the other stages; kilde's gold does not mark them
 
     def __init__(self, name: str = "kilde_sentencizer", language: str = "nb") -> None:
         self.name = name
@@ -65,6 +68,10 @@ class ParagraphSentencizer:
         return out
 
 
-@Language.factory("kilde_sentencizer")
-def make_sentencizer(nlp: Language, name: str) -> ParagraphSentencizer:
-    return ParagraphSentencizer(name, nlp.lang if nlp.lang in SUPPORTED_LANGUAGES else "nb")
+@Language.factory(
+    "kilde_sentencizer", assigns=["token.is_sent_start"], default_config={"language": None}
+)
+def make_sentencizer(nlp: Language, name: str, language: str | None) -> ParagraphSentencizer:
+    if language is None:
+        language = nlp.lang if nlp.lang in SUPPORTED_LANGUAGES else "nb"
+    return ParagraphSentencizer(name, language)

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Generic, TypeVar
 
 from spacy.tokens import Doc, Span
 
 from kilde.lexicon import Lexicon
 from kilde.types import BOILERPLATE_SPANS
+
+T = TypeVar("T")
 
 DASH_OPENING = re.compile(r"^[ \t]*(?:[–—-][ \t]+(?=\S)|[–—](?=[A-ZÆØÅ«\"]))")
 """A dialogue dash that opens a paragraph: ``– Tekst``."""
@@ -40,25 +44,38 @@ class Paragraph:
         return self.start + match.end() if match else None
 
 
-_TEXT_KEY = ("kilde", "text")
+class DocCache(Generic[T]):
+    """Values computed once per Doc and kept only while that Doc lives.
+
+    Unlike ``doc.user_data`` the values never travel with the Doc (``to_bytes``, ``DocBin``,
+    ``nlp.pipe(n_process=…)``), so they may be any Python object.
+    """
+
+    def __init__(self) -> None:
+        self._values: weakref.WeakKeyDictionary[Doc, T] = weakref.WeakKeyDictionary()
+
+    def get(self, doc: Doc, compute: Callable[[Doc], T]) -> T:
+        try:
+            return self._values[doc]
+        except KeyError:
+            value = self._values[doc] = compute(doc)
+            return value
+
+
+# A Doc's text never changes (retokenizing keeps it), so caching it is safe; a parse is
+# checked when a stage first asks, after the trained components have run.
+_TEXTS: DocCache[str] = DocCache()
+_PARSED: DocCache[bool] = DocCache()
 
 
 def doc_has_parse(doc: Doc) -> bool:
     """``doc.has_annotation("DEP")``, checked once per Doc (the check scans every token)."""
-    key = ("kilde", "has_parse")
-    if key not in doc.user_data:
-        doc.user_data[key] = doc.has_annotation("DEP")
-    return doc.user_data[key]
+    return _PARSED.get(doc, lambda d: d.has_annotation("DEP"))
 
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per Doc: spaCy joins every token each time it is asked."""
-    # A Doc's text never changes (retokenizing keeps it), so caching it is safe.
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.text
-        doc.user_data[_TEXT_KEY] = text
-    return text
+    return _TEXTS.get(doc, lambda d: d.text)
 
 
 MAX_PARAGRAPH_CHARS = 5_000

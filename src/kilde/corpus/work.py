@@ -18,13 +18,13 @@ import threading
 import time
 from dataclasses import dataclass
 
-import kilde
+from kilde import analysis
 from kilde.corpus.tables import Rows, article_rows
 from kilde.errors import KildeError
 from kilde.io.corpus import prepare_document
 from kilde.io.records import CorpusRecord, RecordId, has_surrogates, record_key, writable, writable_id
 from kilde.io.text import InputDocument
-from kilde.limits import Budget, RecordTimeout, warm_pipeline
+from kilde.limits import Budget, RecordTimeout
 
 VOCAB_LIMIT = 500_000
 """Strings a pipeline's vocabulary may hold before the worker builds a fresh pipeline.
@@ -116,12 +116,12 @@ def _analysed(record: CorpusRecord, default_language: str | None, budget: Budget
     document = budget.run(lambda: prepare_document(record))
     language = _language(record, default_language)
     if budget.seconds:
-        warm_pipeline(document.text, language)
+        analysis.warm_pipeline(document.text, language)
     return budget.run(lambda: _result_line(record, document, language))
 
 
 def _result_line(record: CorpusRecord, document: InputDocument, language: str | None) -> tuple[str, Rows]:
-    result = kilde.analyze(document.text, language=language, doc_id=str(record.id))
+    result = analysis.analyze(document.text, language=language, doc_id=str(record.id))
     result["id"] = record.id
     if document.metadata:
         result["metadata"] = document.metadata
@@ -144,7 +144,7 @@ def analyse_record(
     """Read, analyse and flatten one record within ``time_limit`` seconds; never raises for a bad record."""
     key = record.key or record_key(record.id)
     try:
-        line, rows = _analysed(record, default_language, Budget(time_limit))
+        line, rows = _analysed(record, default_language, analysis.record_budget(time_limit))
         return Outcome(key, record.id, line=line, rows=rows, source=record.source)
     except KildeError as error:
         return Outcome(key, record.id, error=str(error), source=record.source)
@@ -206,5 +206,5 @@ def init_pool_worker(parent_pid: int) -> None:
 
 def warm_up(language: str | None) -> int:
     """Build the pipeline before the first chunk arrives (used by benchmarks); returns the process id."""
-    kilde.load(language or "nb")
+    analysis.load(language or "nb")
     return os.getpid()

@@ -7,16 +7,13 @@ upload (and extracting an HTML page) happens in the worker too, so it falls unde
 
 from __future__ import annotations
 
-import traceback
-from collections.abc import Callable
+import sys
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kilde.analysis import Analyzer, analyse_record, load
 from kilde.errors import KildeError
 from kilde.io import document_from_bytes
-
-Analyzer = Callable[..., dict[str, Any]]
-"""Called like ``kilde.analyze(text, language=..., doc_id=...)``; returns a ``kilde/1`` object."""
 
 
 @dataclass(frozen=True)
@@ -43,22 +40,23 @@ def run_job(analyzer: Analyzer, job: Job) -> Outcome:
     """Run one job and turn every exception into an ``Outcome``, so a worker never dies of bad input."""
     try:
         if job.data is not None:
-            document = document_from_bytes(job.data, doc_id=job.doc_id, name=job.name)
-            text = document.text
+            text = document_from_bytes(job.data, doc_id=job.doc_id, name=job.name).text
         else:
             text = job.text or ""
-        return Outcome("ok", analyzer(text, language=job.language, doc_id=job.doc_id))
     except KildeError as error:
         return Outcome("invalid", message=" ".join(str(error).split()))
-    except Exception as error:
-        # The traceback goes to the server log (stderr of the worker); the client gets one line.
-        traceback.print_exc()
-        return Outcome("failed", message=f"{type(error).__name__}: {error}")
+    # The server stops a slow analysis by ending its worker, so no time limit here.
+    record = analyse_record(text, job.language, job.doc_id, analyzer=analyzer)
+    if record.outcome == "ok":
+        return Outcome("ok", record.result)
+    if record.outcome == "invalid":
+        return Outcome("invalid", message=record.error or "")
+    # The traceback goes to the server log (stderr of the worker); the client gets one line.
+    print(record.traceback or record.error, file=sys.stderr)
+    return Outcome("failed", message=record.error or "")
 
 
 def warm_kilde() -> None:
     """Build both pipelines before the first request, so no user waits for spaCy to load."""
-    import kilde
-
-    kilde.load("nb")
-    kilde.load("nn")
+    load("nb")
+    load("nn")
