@@ -270,3 +270,21 @@ def _full_stop_continues(
 def _continuing_abbreviations(language: str) -> frozenset[str]:
     """The language's continuing abbreviations without their final full stop (``bl.a``)."""
     return frozenset(a.removesuffix(".") for a in Lexicon.load(language).continuing_abbreviations)
+
+
+def span_of(doc: Doc, bounds: tuple[int, int] | None) -> Span | None:
+    """The span over character ``bounds`` (see :func:`char_span`), or None without bounds."""
+    return char_span(doc, *bounds) if bounds else None
+
+
+def strip_end(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` ends without trailing white space and sentence punctuation."""
+    return trim(text, start, end, " \t.!?…")[1]
+
+
+def last_match(pattern: str, text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text``, or None."""
+    found = None
+    for found in re.finditer(pattern, text):  # noqa: B007 - only the last one is wanted
+        pass
+    return found

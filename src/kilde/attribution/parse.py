@@ -1,0 +1,84 @@
+"""What a dependency parse tells attribution, when the pipeline has a parser: the cue verb's
+subject, its clausal object, and where a noun phrase gives way to a verb. Without a parse each
+function answers None (or leaves its input as it is), and the word rules decide."""
+
+from __future__ import annotations
+
+import itertools
+
+from spacy.tokens import Doc, Span, Token
+
+from kilde.text import (
+    doc_has_parse,
+)
+
+
+def before_verb(doc: Doc, phrase: tuple[int, int]) -> tuple[int, int]:
+    """A noun phrase found by word rules, cut before a verb the parse sees in it
+    (``ifølge kommunen kostet …`` -> ``kommunen``); unchanged without a parse."""
+    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    if span is None:
+        return phrase
+    for previous, token in itertools.pairwise(span):
+        if token.pos_ in ("VERB", "AUX"):
+            return phrase[0], previous.idx + len(previous)
+    return phrase
+
+
+def subject_from_parse(cue: Span) -> tuple[int, int] | None:
+    """The cue verb's subject, when a dependency parser has run.
+
+    In the Norwegian Dependency Treebank the finite verb heads the clause, so for
+    a participle cue ("har sagt") the subject hangs on the auxiliary.
+    """
+    doc = cue.doc
+    if not doc_has_parse(doc):
+        return None
+    verbs = [*cue, *(token.head for token in cue if token.dep_ in ("INFV", "aux", "xcomp"))]
+    for verb in verbs:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "SUBJ") and child.lower_ not in ("det", "dette", "seg", "man"):
+                subtree = list(child.subtree)
+                if subtree[0].i <= cue.start < subtree[-1].i:
+                    continue  # a subject phrase cannot contain its own verb
+                # A misattached clause ("X at …") is not part of the subject.
+                ends = [t.i for t in subtree if t.i > child.i and opens_clause(t)]
+                if ends:
+                    subtree = [t for t in subtree if t.i < ends[0]]
+                last = subtree[-1]
+                return subtree[0].idx, last.idx + len(last)
+    return None
+
+
+def opens_clause(token: Token) -> bool:
+    """A complementiser or a finite verb: where a noun phrase cannot go on."""
+    return token.dep_ in ("SBU", "mark") or (
+        token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm")
+    )
+
+
+def clause_from_parse(cue: Span, position: int, end: int, nonsubjects: frozenset[str]) -> int | None:
+    """Start of the cue verb's clausal object in ``[position, end)``, when a parser has run.
+
+    In the Norwegian Dependency Treebank a reported clause is the object (DOBJ) of the speech
+    verb, headed by its finite verb, which has a subject of its own; the complementiser ``at``
+    hangs on that verb (SBU) and is left out of the content. A clause opened by one of
+    ``nonsubjects`` (``viser hvordan …``) is an embedded question, not a claim.
+    """
+    if not doc_has_parse(cue.doc):
+        return None
+    for verb in cue:
+        for child in verb.children:
+            if child.dep_ not in ("DOBJ", "ccomp") or child.pos_ not in ("VERB", "AUX"):
+                continue
+            if not any(grand.dep_ in ("SUBJ", "FSUBJ", "nsubj", "expl") for grand in child.children):
+                continue
+            tokens = [t for t in child.subtree if t.dep_ not in ("SBU", "mark") or t.head is not child]
+            start = tokens[0].idx
+            if not position <= start < end:
+                continue
+            between = cue.doc.text[position : start + len(tokens[0])].lower().split()
+            if any(word in nonsubjects for word in between):
+                return None
+            return start
+    return None
