@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
+from kilde.roles import RoleNouns
 from kilde.text import Ranges, char_span, paragraphs, words
 from kilde.types import Entity, Quote, SpeakerKind, read_quotes, write_entities, write_quotes
 
@@ -35,14 +36,7 @@ LOOKBACK = 200
 HEADING_REACH = 40
 ROLE_CACHE_SIZE = 100_000
 """Words whose title stem one resolver remembers."""
-DEFINITE_SUFFIXES = ("ene", "ane", "en", "et", "a", "n", "t")
-# A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
-NOUN_ENDING = "(?:" + "|".join((*DEFINITE_SUFFIXES, "er", "ar", "e")) + ")?"
 WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
-ARTICLES = frozenset({"en", "ei", "et", "ein", "eit", "den", "det", "de", "dei"})
-NAME_PREPOSITIONS = frozenset(
-    {"i", "på", "ved", "fra", "frå", "til", "mot", "for", "av", "med", "om", "under"}
-)
 
 
 # NorNE entity types as speaker kinds (a place that speaks is its government or people).
@@ -126,7 +120,12 @@ class SpeakerResolver(KildeComponent):
     lexicon: Lexicon
     name: str = "kilde_coref"
     scorer: Scorer | None = None
-    _roles: frozenset[str] = field(init=False)
+    _roles: RoleNouns = field(init=False)
+    _organizations: RoleNouns = field(init=False)
+    _documents: RoleNouns = field(init=False)
+    _articles: frozenset[str] = field(init=False)
+    _name_prepositions: frozenset[str] = field(init=False)
+    _noun_ending: str = field(init=False)
     _not_names: frozenset[str] = field(init=False)
     _finite: frozenset[str] = field(init=False)
     _role_cache: dict[str, str | None] = field(init=False, default_factory=dict)
@@ -137,7 +136,13 @@ class SpeakerResolver(KildeComponent):
 
     def __post_init__(self) -> None:
         lex = self.lexicon
-        self._roles = lex.titles | frozenset(lex.gendered_nouns)
+        self._roles = RoleNouns(lex.titles | frozenset(lex.gendered_nouns), lex.definite_suffixes)
+        self._organizations = RoleNouns(lex.organization_nouns, lex.definite_suffixes)
+        self._documents = RoleNouns(lex.document_nouns, lex.definite_suffixes)
+        self._articles = lex.grammar_class("article")
+        self._name_prepositions = lex.grammar_class("name_preposition")
+        # A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
+        self._noun_ending = "(?:" + "|".join((*lex.definite_suffixes, *lex.plural_endings)) + ")?"
         self._finite = lex.words_of_class("finite")
         # Capitalised only because they open a sentence: never part of a name.
         self._not_names = (
@@ -145,7 +150,7 @@ class SpeakerResolver(KildeComponent):
             | lex.according_to
             | lex.speech_verbs
             | frozenset(lex.pronouns)
-            | ARTICLES
+            | self._articles
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -225,7 +230,7 @@ class SpeakerResolver(KildeComponent):
         for match in NAME_RUN.finditer(phrase):
             tokens = match.group().split()
             preceding = phrase[: match.start()].split()
-            if preceding and preceding[-1].lower() in NAME_PREPOSITIONS:
+            if preceding and preceding[-1].lower() in self._name_prepositions:
                 # "leder i Wattsight Tor Holm": the organisation comes first, the person after it.
                 firsts = [i for i, t in enumerate(tokens) if t.lower() in self.lexicon.first_names]
                 if not firsts:
@@ -241,7 +246,7 @@ class SpeakerResolver(KildeComponent):
                 continue
             candidate = " ".join(tokens).rstrip(".")
             head = re.match(r"\s+([a-zæøå-]+)", phrase[match.end() :])
-            if head and _ends_with_any(head.group(1), self.lexicon.organization_nouns):
+            if head and self._organizations.matches(head.group(1)):
                 candidate += " " + head.group(1)  # "Statens vegvesen", "Bergen kommune"
             if best is None or len(candidate.split()) > len(best.split()):
                 best = candidate
@@ -254,18 +259,8 @@ class SpeakerResolver(KildeComponent):
             if len(self._role_cache) >= ROLE_CACHE_SIZE:
                 # A long-lived pipeline meets ever new words: start over rather than grow without end.
                 self._role_cache.clear()
-            self._role_cache[lower] = self._find_role(lower)
+            self._role_cache[lower] = self._roles.stem_of(lower)
         return self._role_cache[lower]
-
-    def _find_role(self, lower: str) -> str | None:
-        for suffix in ("", *DEFINITE_SUFFIXES):
-            stem = lower[: len(lower) - len(suffix)] if suffix and lower.endswith(suffix) else lower
-            if suffix and not lower.endswith(suffix):
-                continue
-            for role in self._roles:
-                if stem.endswith(role) and len(stem) >= len(role):
-                    return stem
-        return None
 
     def _role(self, phrase: str) -> str | None:
         for word in phrase.split():
@@ -278,15 +273,15 @@ class SpeakerResolver(KildeComponent):
         lex = self.lexicon
         lower = phrase.lower()
         tokens = [t.strip(",.()") for t in phrase.split()]
-        head_words = _before_preposition(tokens)  # "programdirektør i NRK" is a person, not NRK
+        head_words = _before_preposition(tokens, self._name_prepositions)  # a person, not NRK
         if any(name in lex.media for name in _ngrams(head_words)) or any(
             t.lower().endswith(tuple(lex.media_nouns)) for t in head_words
         ):
             return "media"
         if lower in lex.anonymous or any(t.lower() in lex.anonymous for t in tokens[:2]):
             return "anonymous"
-        head = _head_word(tokens)
-        if head and _ends_with_any(head, lex.document_nouns):
+        head = _head_word(tokens, self._name_prepositions)
+        if head and self._documents.matches(head):
             return "document"
         if mention.name is not None and WEB_ADDRESS.search(mention.name + phrase):
             return "document"  # a web site cited as a source ("Varsom.no")
@@ -296,7 +291,8 @@ class SpeakerResolver(KildeComponent):
                 return "person"
         # "Hovedredningssentralen Nord-Norge", "Statens vegvesen": an institution noun in the name.
         institution = any(
-            _ends_with_any(t.lower(), lex.organization_nouns) for t in _before_preposition(tokens)
+            self._organizations.matches(t.lower())
+            for t in _before_preposition(tokens, self._name_prepositions)
         )
         if mention.role is not None and not institution:
             return "person"
@@ -335,7 +331,7 @@ class SpeakerResolver(KildeComponent):
                     continue
                 tokens = match.group().split()
                 preceding = para.text[: match.start()].split()
-                if preceding and preceding[-1].lower() in NAME_PREPOSITIONS:
+                if preceding and preceding[-1].lower() in self._name_prepositions:
                     continue
                 # Without a parser, only names that look personal count: a known first
                 # name, or a title right before the name ("fisker Tor Bakken").
@@ -388,7 +384,7 @@ class SpeakerResolver(KildeComponent):
                 entity.mentions.append(span)
                 entity.aliases.add(mention.text)
                 return entity
-        return self._new_entity(mention, entities, span, name=_description(mention.text))
+        return self._new_entity(mention, entities, span, name=_description(mention.text, self._articles))
 
     def _antecedent(
         self, mention: Mention, history: list[tuple[int, Entity, bool]], previous_speaker: Entity | None
@@ -447,10 +443,10 @@ class SpeakerResolver(KildeComponent):
         history: list[tuple[int, Entity, bool]],
         previous_speaker: Entity | None,
     ) -> Entity | None:
-        stem = mention.role or _description(mention.text)
+        stem = mention.role or _description(mention.text, self._articles)
         # The stem ends a word (a compound's head, "UP-sjef"), maybe with an inflected ending:
         # "fiskeren" is not "Fiskeribladet".
-        names_stem = re.compile(re.escape(stem) + NOUN_ENDING + r"(?!\w)")
+        names_stem = re.compile(re.escape(stem) + self._noun_ending + r"(?!\w)")
         for _, entity, _ in reversed(history[-LOOKBACK:]):
             if any(names_stem.search(name.lower()) for name in (entity.name, *entity.aliases)):
                 return entity
@@ -490,7 +486,7 @@ class SpeakerResolver(KildeComponent):
                 return self.lexicon.first_names[first]
         for word in mention.text.lower().split():
             for noun, gender in self.lexicon.gendered_nouns.items():
-                if word == noun or any(word == noun + s for s in DEFINITE_SUFFIXES):
+                if self._roles.inflects(word, noun):
                     return gender
         return None
 
@@ -552,44 +548,34 @@ def _heading_speaker(
     return None
 
 
-def _description(text: str) -> str:
+def _description(text: str, articles: frozenset[str]) -> str:
     """``En talsmann for Vatikanet`` -> ``talsmann for Vatikanet``: no article, proper names kept."""
     tokens = text.split()
-    if tokens and tokens[0].lower() in ARTICLES:
+    if tokens and tokens[0].lower() in articles:
         tokens = tokens[1:]
     if tokens and tokens[0][1:].islower():
         tokens[0] = tokens[0].lower()
     return " ".join(tokens)
 
 
-def _before_preposition(tokens: list[str]) -> list[str]:
+def _before_preposition(tokens: list[str], prepositions: frozenset[str]) -> list[str]:
     """The words of a phrase up to its first preposition ("avisen" in "avisen i byen")."""
     out: list[str] = []
     for token in tokens:
-        if token.lower() in NAME_PREPOSITIONS and out:
+        if token.lower() in prepositions and out:
             break
         out.append(token)
     return out
 
 
-def _head_word(tokens: list[str]) -> str | None:
+def _head_word(tokens: list[str], prepositions: frozenset[str]) -> str | None:
     """The noun a speaker phrase is about: the last word before a preposition."""
     head: str | None = None
     for token in tokens:
-        if token.lower() in NAME_PREPOSITIONS and head is not None:
+        if token.lower() in prepositions and head is not None:
             break
         head = token.lower()
     return head
-
-
-def _ends_with_any(word: str, stems: frozenset[str]) -> bool:
-    for suffix in ("", *DEFINITE_SUFFIXES):
-        if suffix and not word.endswith(suffix):
-            continue
-        stem = word[: len(word) - len(suffix)] if suffix else word
-        if any(stem.endswith(s) for s in stems):
-            return True
-    return False
 
 
 def _is_acronym(word: str) -> bool:

@@ -145,9 +145,20 @@ class Lexicon:
     """Words that open a relative clause set off by commas (``som``, ``kor``)."""
     fallback_speech_verbs: frozenset[str]
     """Tags that close a dash-opened quote when ``speech_verbs`` is empty (``sier``, ``seier``)."""
+    grammar_words: dict[str, frozenset[str]]
+    """Grammatical words the rules read, word -> classes (``grammar_words.txt``: frame words,
+    non-speakers, articles, auxiliaries, time adverbs, …)."""
+    definite_suffixes: tuple[str, ...]
+    """Definite endings of role nouns, longest first (``lederen`` -> ``leder``)."""
+    plural_endings: tuple[str, ...]
+    """Plural endings of nouns (``forsvarere``, ``soldatar``)."""
 
     def words_of_class(self, word_class: str) -> frozenset[str]:
         return frozenset(w for w, classes in self.function_words.items() if word_class in classes)
+
+    def grammar_class(self, word_class: str) -> frozenset[str]:
+        """The words of one class of ``grammar_words``."""
+        return frozenset(w for w, classes in self.grammar_words.items() if word_class in classes)
 
     @classmethod
     def load(cls, language: str) -> Lexicon:
@@ -211,4 +222,7 @@ def _load(language: str) -> Lexicon:
         not_participle_forms=words("not_participle_forms"),
         relative_openers=words("relative_openers"),
         fallback_speech_verbs=words("fallback_speech_verbs"),
+        grammar_words=_classes(_read_entries(language, "grammar_words")),
+        definite_suffixes=ordered("definite_suffixes"),
+        plural_endings=ordered("plural_endings"),
     )

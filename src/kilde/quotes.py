@@ -21,8 +21,6 @@ from kilde.types import Quote, read_quotes, write_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
 TAG_PUNCTUATION = ' \t,?!…»”"'
-# Words after a cue that show it opens a clause rather than a tag.
-NOT_A_SPEAKER = frozenset({"det", "dette", "at", "om", "seg", "ikke", "ikkje", "å", "som", "meg", "oss"})
 HEADING_MAX_WORDS = 12
 # Quoted stretches this long (in words) read as statements even without a tag.
 STATEMENT_MIN_WORDS = 6
@@ -38,6 +36,8 @@ class QuoteFinder(KildeComponent):
     cues: CueMatcher
     tag_continuations: frozenset[str]
     """Lower-case words after ``…, sier han,`` that go on with the tag, not the quote."""
+    not_after_cue: frozenset[str]
+    """Words after a cue that show it opens a clause rather than a tag (``viser det at``)."""
     name: str = "kilde_quotes"
     language: str = "nb"
     scorer: Scorer | None = None
@@ -67,7 +67,7 @@ class QuoteFinder(KildeComponent):
         body = para.dash_body_start
         assert body is not None
         text = doc_text(doc)
-        cue = _first_tag_cue(text, body, para.end, cue_by_start)
+        cue = _first_tag_cue(text, body, para.end, cue_by_start, self.not_after_cue)
         if cue is not None:
             content = char_span(doc, body, cue.start_char)
             if content is None:
@@ -81,7 +81,7 @@ class QuoteFinder(KildeComponent):
                 if dash:
                     rest = para.end - len(text[after_tag : para.end].lstrip(" ")) + dash.end()
             if rest is not None:
-                next_tag = _first_tag_cue(text, rest, para.end, cue_by_start)
+                next_tag = _first_tag_cue(text, rest, para.end, cue_by_start, self.not_after_cue)
                 second = char_span(doc, rest, next_tag.start_char if next_tag else para.end)
                 if second is not None:
                     parts.append(second)
@@ -123,7 +123,14 @@ class QuoteFinder(KildeComponent):
             if not inner.strip():
                 continue
             before, after = text[:open_at], text[close_at + 1 :]
-            cue = _first_tag_cue(doc_text(doc), para.start + close_at + 1, para.end, cue_by_start, max_gap=4)
+            cue = _first_tag_cue(
+                doc_text(doc),
+                para.start + close_at + 1,
+                para.end,
+                cue_by_start,
+                self.not_after_cue,
+                max_gap=4,
+            )
             colon_frame = before.rstrip().endswith(":")
             standalone = not before.strip(" –—-") and not after.strip(" .,")
             statement = len(words(inner)) >= STATEMENT_MIN_WORDS and not _inside_indirect_frame(
@@ -156,7 +163,12 @@ class QuoteFinder(KildeComponent):
 
 
 def _first_tag_cue(
-    text: str, start: int, end: int, cue_by_start: CueIndex, max_gap: int | None = None
+    text: str,
+    start: int,
+    end: int,
+    cue_by_start: CueIndex,
+    not_after_cue: frozenset[str],
+    max_gap: int | None = None,
 ) -> Span | None:
     """The first cue in ``[start, end)`` that directly follows a comma, ``?`` or ``!``: a quote's tag.
 
@@ -171,16 +183,16 @@ def _first_tag_cue(
             if not text[start:position].strip(TAG_PUNCTUATION):
                 return cue
         elif text[start:position].rstrip(' \t»”"').endswith((",", "?", "!", "…")) and _tag_follows(
-            text, cue.end_char, end
+            text, cue.end_char, end, not_after_cue
         ):
             return cue
     return None
 
 
-def _tag_follows(text: str, cue_end: int, end: int) -> bool:
+def _tag_follows(text: str, cue_end: int, end: int, not_after_cue: frozenset[str]) -> bool:
     """A speaker, not a clause, comes after a tag cue: ``, sier han`` but not ``, viser det at``."""
     following = text[cue_end:end].split()
-    return not following or following[0].lower().strip(",.") not in NOT_A_SPEAKER
+    return not following or following[0].lower().strip(",.") not in not_after_cue
 
 
 def _interrupted_rest(text: str, after_cue: int, end: int, tag_continuations: frozenset[str]) -> int | None:
@@ -246,6 +258,7 @@ def make_quotes(nlp: Language, name: str, language: str | None, scorer: Scorer |
     return QuoteFinder(
         CueMatcher(nlp.vocab, lexicon),
         lexicon.words_of_class("tagcontinuation"),
+        lexicon.grammar_class("not_after_cue"),
         name,
         lexicon.language,
         scorer,

@@ -38,7 +38,7 @@ from kilde.attribution.complements import (
 )
 from kilde.attribution.mentions import Mentions
 from kilde.attribution.parse import before_verb
-from kilde.attribution.tags import Tag, Tags, closes_sentence
+from kilde.attribution.tags import Tag, Tags
 from kilde.attribution.words import AttributionWords
 from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
@@ -59,8 +59,6 @@ from kilde.text import (
 )
 from kilde.types import Quote, read_quotes, write_quotes
 
-# "Det sier X": the speaker is named after the cue, the content came before.
-ANAPHORIC_OPENERS = frozenset({"det", "dette", "slik", "så", "sånn"})
 HEADLINE_SOURCE = re.compile(
     r"^(?P<source>[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ0-9][\w.-]*){0,3}):\s+(?P<claim>\S.*)$"
 )
@@ -183,7 +181,7 @@ class AttributionFinder(KildeComponent):
         """The cue of a sentence like ``Det sier X.`` / ``Det opplyser politiet til NTB.``."""
         text = doc_text(doc)
         first = re.match(r"\s*(\w+)\s+", text[sentence[0] : sentence[1]])
-        if first is None or first.group(1).lower() not in ANAPHORIC_OPENERS:
+        if first is None or first.group(1).lower() not in self.words.anaphoric_openers:
             return None
         position = sentence[0] + first.end()
         for cue in self.cues.index(doc).between(position, position + 1):
@@ -277,7 +275,7 @@ class AttributionFinder(KildeComponent):
             if (
                 tag.speaker is not None
                 and self.mentions.plausible_speaker(text[tag.speaker[0] : tag.speaker[1]])
-                and closes_sentence(text, tag, end)
+                and self.tags.closes_sentence(text, tag, end)
             ):
                 content_end = start + len(before.rstrip()) - 1
                 according = re.search(

@@ -7,7 +7,6 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kilde.attribution.mentions import INFINITIVE_PREPOSITIONS
 from kilde.attribution.parse import clause_from_parse
 from kilde.attribution.words import AttributionWords
 from kilde.text import (
@@ -20,14 +19,6 @@ from kilde.text import (
     words,
 )
 from kilde.types import Quote
-
-# Words that never open a bare complement, and subordinators that end one, in every language.
-NOT_A_SUBJECT = frozenset({"til", "om"})
-SUBORDINATORS = frozenset({"om", "da", "då", "som", "at"})
-INFINITIVE_REPORT = re.compile(
-    r"(?P<object>(?:\s+[^\s,.;:!?«»\"]+){0,6}?)"
-    rf"\s+(?:(?:{'|'.join(INFINITIVE_PREPOSITIONS)})\s+)?(?P<marker>å)\s+(?=\w)"
-)
 
 
 class Complements:
@@ -112,7 +103,7 @@ class Complements:
         """Start of an infinitive report after the cue, and the cue's object, who was asked:
         ``oppfordret kommunen til å stenge bassenget`` -> ``stenge bassenget``, ``kommunen``.
         The words between may not hold a verb or a clause."""
-        match = INFINITIVE_REPORT.match(text, position, end)
+        match = self.words.infinitive_report.match(text, position, end)
         if match is None:
             return None
         if any(w.lower() in self.words.finite for w in text[position : match.start("marker")].split()):
@@ -129,13 +120,13 @@ class Complements:
     def reads_as_clause(self, phrase: str) -> bool:
         """Whether a bare complement ("mener vedtaket ikke kommer …") is a clause, not an object."""
         tokens = [t.lower().strip(",.") for t in phrase.split()]
-        if len(tokens) < 4 or tokens[0] in NOT_A_SUBJECT | self.words.nonsubjects:
+        if len(tokens) < 4 or tokens[0] in self.words.not_a_subject | self.words.nonsubjects:
             return False
         if tokens[0] in self.words.clause_words or phrase[:1].isupper():
             return True
         # A finite verb or a negation within the first words: "loven må strammes inn".
         for token in tokens[1:6]:
-            if token in SUBORDINATORS | self.words.subordinators:
+            if token in self.words.subordinators:
                 return False
             if token in self.words.finite or token in ("ikke", "ikkje", "aldri"):
                 return True

@@ -17,31 +17,11 @@ from kilde.text import (
 )
 from kilde.types import Quote
 
-# Words after a pronoun that show it stands alone: "sier de til NRK", "melder de blant annet om".
-FRAME_WORDS = frozenset(
-    {"at", "om", "og", "men", "som", "da", "då", "når", "fordi", "dersom", "hvis", "viss"}
-    | {"til", "overfor", "for", "i", "på", "etter", "blant", "med", "fra", "frå", "av", "under"}
-    | {"over", "ved", "mot", "hos", "uten", "utan", "mellom", "gjennom", "innen", "innan", "før"}
-)
 COORDINATED_NAMES = re.compile(r"[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*\s+og\s+[A-ZÆØÅ][\w\s-]*")
 COORDINATED_VERB = re.compile(r"(?:,\s*|\s)(?:og|men)\s+(?:også\s+|òg\s+)?$")
-INVERTED_AUXILIARY = re.compile(
-    r"\b(?:har|hadde|skal|skulle|vil|ville|kan|kunne|må|blir|ble|vert|vart)\s+"
-    r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3}|[a-zæøå-]+(?:en|et|a|ne))\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
-)
-# The object and preposition between a directive cue and its infinitive: "ba retten om å …".
-INFINITIVE_PREPOSITIONS = ("til", "om", "med", "for", "mot", "på")
 APPOSITIVE_NAME = re.compile(r",\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w.-]*)+)(?=\s*[,.]|\s*$)")
 MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
-NON_SPEAKERS = frozenset(
-    {"det", "dette", "seg", "man", "jeg", "eg", "vi", "me", "du", "dere", "dykk", "en", "ein"}
-)
-TRAILING_TIME = re.compile(
-    r"(?:\s+(?:i\s+dag|i\s+går|i\s+kveld|i\s+morgen|i\s+forrige\s+uke|i\s+fjor|i\s+helgen|nå|no|torsdag|mandag|tirsdag|tysdag|onsdag|fredag"
-    r"|lørdag|laurdag|søndag|måndag|videre|vidare|også|òg|dessuten|etterpå|senere|seinare))+$",
-    re.IGNORECASE,
-)
 
 
 class Mentions:
@@ -61,9 +41,9 @@ class Mentions:
         first = phrase.split()[0].lower()
         if first in self.words.lexicon.pronouns and not self.determiner_at(text, start, end):
             return start, start + len(phrase.split()[0])
-        if non_speaker(phrase.split()):
+        if non_speaker(phrase.split(), self.words.non_speakers):
             return None
-        time = TRAILING_TIME.search(phrase)
+        time = self.words.trailing_time.search(phrase)
         if time:
             end = start + time.start()
         if len(words(text[start:end])) > MAX_MENTION_WORDS:
@@ -107,7 +87,7 @@ class Mentions:
         if candidate is not None:
             return candidate
         # "Under avhøret skal X ha forklart at …": the subject between auxiliary and participle.
-        inverted = INVERTED_AUXILIARY.search(text[start : cue.start_char])
+        inverted = self.words.inverted_auxiliary.search(text[start : cue.start_char])
         if inverted and self.plausible_speaker(inverted.group("np")):
             return start + inverted.start("np"), start + inverted.end("np")
         # "Eriksson, som mener …": the antecedent of a relative pronoun.
@@ -160,7 +140,7 @@ class Mentions:
         first = re.match(r"\s*(\w+)", text[start:end])
         if (
             first
-            and first.group(1).lower() in {*self.words.lexicon.pronouns, "ham", "henne", "honom", "dem"}
+            and first.group(1).lower() in {*self.words.lexicon.pronouns, *self.words.object_pronouns}
             and not self.determiner_at(text, start + first.start(1), end)
         ):
             return start + first.start(1), start + first.end(1)
@@ -173,7 +153,7 @@ class Mentions:
             lower = token.lower()
             if lower == "å":
                 # "truet rektor med å stenge …": the phrase ends before the infinitive's preposition.
-                if previous[0] in INFINITIVE_PREPOSITIONS:
+                if previous[0] in self.words.infinitive_prepositions:
                     last_end = previous[1]
                 break
             if (
@@ -211,7 +191,7 @@ class Mentions:
         if not tokens:
             return False
         first = tokens[0].lower().strip("(")
-        if non_speaker(tokens) or first in ("at", "om", "som", "å"):
+        if non_speaker(tokens, self.words.non_speakers) or first in ("at", "om", "som", "å"):
             return False
         if first in self.words.lexicon.pronouns and not self.determiner_at(phrase, 0, len(phrase)):
             return len(tokens) == 1 or tokens[1].lower() in self.words.adverbs
@@ -232,7 +212,7 @@ class Mentions:
             or following in self.words.negations
             or following in self.words.lexicon.speech_verbs
             or following in self.words.lexicon.pronouns
-            or following in FRAME_WORDS
+            or following in self.words.frame_words
         )
 
     def is_role_word(self, token: str) -> bool:
@@ -243,8 +223,8 @@ class Mentions:
         return False
 
 
-def non_speaker(tokens: list[str]) -> bool:
+def non_speaker(tokens: list[str], non_speakers: frozenset[str]) -> bool:
     """A generic or first/second person subject ("sier en", "mener vi"), which names no source;
     "en"/"ein" before more words is an article ("sier en glad Kari Holm")."""
     first = tokens[0].lower().strip("(") if tokens else ""
-    return first in NON_SPEAKERS and not (first in ("en", "ein") and len(tokens) > 1)
+    return first in non_speakers and not (first in ("en", "ein") and len(tokens) > 1)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from kilde.attribution.mentions import TRAILING_TIME, Mentions
+from kilde.attribution.mentions import Mentions
 from kilde.attribution.words import AttributionWords
 from kilde.text import (
     iter_sentences,
@@ -16,11 +16,6 @@ from kilde.text import (
     words,
 )
 
-# Conjunctions that open an adverbial clause after a tag: "…, sier han etter at …".
-ADVERBIAL_SUBORDINATORS = r"(?:etter|før|uten|utan|fordi|siden|sidan|mens|medan)"
-ADVERBIAL_CLAUSE = re.compile(rf"{ADVERBIAL_SUBORDINATORS}\b")
-# Where a tag's speaker ends: "…, sa X at …", "…, mener X etter at …".
-TAG_COMPLEMENT = re.compile(rf"\s+(?:{ADVERBIAL_SUBORDINATORS}\s+)?at\s")
 ADDRESSEE_MARKER = re.compile(r"\s(?:til|overfor)\s")
 TRAILING_ADDRESSEE = re.compile(
     r"\s+(?P<marker>til|overfor)\s+(?P<name>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*)*)[\s.]*$"
@@ -65,7 +60,7 @@ class Tags:
         if brk:
             segment = segment[: brk.start()]
         # "…, sa X at …": the speaker ends before the complement (or "etter at …", an adverbial).
-        complement = TAG_COMPLEMENT.search(segment)
+        complement = self.words.tag_complement.search(segment)
         if complement:
             segment = segment[: complement.start()]
         addressee = None
@@ -77,7 +72,7 @@ class Tags:
             addr_end = addr_start + len(
                 re.split(r",|\s(?:etter|før|da|når|om|i forbindelse)\s", addr_text)[0]
             )
-            time = TRAILING_TIME.search(text, addr_start, addr_end)
+            time = self.words.trailing_time.search(text, addr_start, addr_end)
             addressee = trim(text, addr_start, time.start() if time else addr_end)
         else:
             mention_text = segment
@@ -104,18 +99,17 @@ class Tags:
             return None
         return trim(text, cue.end_char + match.start(1), cue.end_char + match.end(1))
 
+    def closes_sentence(self, text: str, tag: Tag, end: int) -> bool:
+        """Whether a tag (speaker, maybe addressee) runs to the end of its sentence: ``…, sier han.``."""
+        last = max(b[1] for b in (tag.speaker, tag.addressee) if b is not None)
+        rest = text[last:end].strip(" .,")
+        if self.words.adverbial_clause.match(rest):
+            return True  # "…, mener han etter at …": an adverbial clause belongs to the frame
+        return len(words(rest)) <= 3 and not re.search(r"\b(?:at|om)\b", rest)
+
 
 def sentence_end_after(text: str, position: int, limit: int) -> int:
     for start, end in iter_sentences(text, position, limit):
         if end > position:
             return strip_end(text, start, end)
     return limit
-
-
-def closes_sentence(text: str, tag: Tag, end: int) -> bool:
-    """Whether a tag (speaker, maybe addressee) runs to the end of its sentence: ``…, sier han.``."""
-    last = max(b[1] for b in (tag.speaker, tag.addressee) if b is not None)
-    rest = text[last:end].strip(" .,")
-    if ADVERBIAL_CLAUSE.match(rest):
-        return True  # "…, mener han etter at …": an adverbial clause belongs to the frame
-    return len(words(rest)) <= 3 and not re.search(r"\b(?:at|om)\b", rest)

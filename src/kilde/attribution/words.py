@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kilde.lexicon import Lexicon
@@ -21,9 +22,28 @@ class AttributionWords:
     subordinators: frozenset[str]
     passive_auxiliaries: frozenset[str]
     negations: frozenset[str]
+    frame_words: frozenset[str]
+    non_speakers: frozenset[str]
+    not_a_subject: frozenset[str]
+    anaphoric_openers: frozenset[str]
+    object_pronouns: frozenset[str]
+    infinitive_prepositions: frozenset[str]
+    trailing_time: re.Pattern[str]
+    """Time and sentence adverbs closing a phrase: ``sa X i går``."""
+    adverbial_clause: re.Pattern[str]
+    """An adverbial clause opening: ``etter at …``."""
+    tag_complement: re.Pattern[str]
+    """Where a tag's speaker ends before a complement: ``…, sa X at …``, ``…, mener X etter at …``."""
+    inverted_auxiliary: re.Pattern[str]
+    """A subject between auxiliary and participle, ending a segment: ``skal X ha``."""
+    infinitive_report: re.Pattern[str]
+    """The object and preposition between a directive cue and its infinitive: ``ba retten om å …``."""
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> AttributionWords:
+        grammar = lexicon.grammar_class
+        adverbial = _alternatives(grammar("adverbial_subordinator"))
+        prepositions = grammar("infinitive_preposition")
         return cls(
             lexicon=lexicon,
             finite=lexicon.words_of_class("finite"),
@@ -39,7 +59,31 @@ class AttributionWords:
                 | lexicon.media_nouns
             ),
             nonsubjects=lexicon.words_of_class("nonsubject"),
-            subordinators=lexicon.words_of_class("subordinator"),
+            subordinators=lexicon.words_of_class("subordinator") | grammar("subordinator"),
             passive_auxiliaries=lexicon.words_of_class("passive"),
             negations=lexicon.words_of_class("negation"),
+            frame_words=grammar("frame"),
+            non_speakers=grammar("nonspeaker"),
+            not_a_subject=grammar("not_a_subject"),
+            anaphoric_openers=grammar("anaphoric_opener"),
+            object_pronouns=grammar("object_pronoun"),
+            infinitive_prepositions=prepositions,
+            trailing_time=re.compile(rf"(?:\s+{_alternatives(grammar('trailing_time'))})+$", re.IGNORECASE),
+            adverbial_clause=re.compile(rf"{adverbial}\b"),
+            tag_complement=re.compile(rf"\s+(?:{adverbial}\s+)?at\s"),
+            inverted_auxiliary=re.compile(
+                rf"\b{_alternatives(grammar('inverted_auxiliary'))}\s+"
+                r"(?P<np>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ][\w-]*){0,3}|[a-zæøå-]+(?:en|et|a|ne))"
+                r"\s+(?:(?:ha|også|ikke|ikkje|òg)\s+)*$"
+            ),
+            infinitive_report=re.compile(
+                r"(?P<object>(?:\s+[^\s,.;:!?«»\"]+){0,6}?)"
+                rf"\s+(?:{_alternatives(prepositions)}\s+)?(?P<marker>å)\s+(?=\w)"
+            ),
         )
+
+
+def _alternatives(phrases: frozenset[str]) -> str:
+    """A regex group matching any of ``phrases`` (words apart by any white space), longest first."""
+    ordered = sorted(phrases, key=lambda p: (-len(p), p))
+    return "(?:" + "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in ordered) + ")"
