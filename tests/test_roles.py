@@ -24,3 +24,10 @@ def test_inflected_forms_of_one_noun() -> None:
     assert ROLES.inflects("legen", "lege")
     assert ROLES.inflects("sjefen", "sjef") and ROLES.inflects("sjef", "sjef")
     assert not ROLES.inflects("sjefen", "lege")
+
+
+def test_any_ending_for_the_rules_recall() -> None:
+    loose = RoleNouns(frozenset({"sjef"}), (), any_ending=3)
+    assert loose.matches("sjefs") and loose.matches("sjefane") and loose.matches("sjefen")
+    assert not loose.matches("sjefinne")  # four letters after the stem
+    assert not RoleNouns(frozenset({"sjef"}), ()).matches("sjefs")

@@ -14,14 +14,22 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RoleNouns:
-    """Words that end in one of ``stems``, bare or with one of ``endings`` (longest first)."""
+    """Words that end in one of ``stems``, bare or with one of ``endings`` (longest first).
+
+    ``any_ending`` > 0 also accepts any ending of up to that many letters: the attribution
+    rules use it (with no listed endings) to tell a possible speaker phrase, where recall
+    matters more than precision; on the corpus folds the definite, plural and genitive
+    endings alone found fewer speakers (attribution F 0.5239 against 0.5243, rules only).
+    """
 
     stems: frozenset[str]
     endings: tuple[str, ...]
+    any_ending: int = 0
 
     def stem_of(self, word: str) -> str | None:
         """``word`` (lower case) without its ending, when that ends in one of the stems."""
-        for ending in ("", *self.endings):
+        free = tuple(word[len(word) - n :] for n in range(1, min(self.any_ending, len(word) - 1) + 1))
+        for ending in ("", *self.endings, *free):
             if ending and not word.endswith(ending):
                 continue
             stem = word[: len(word) - len(ending)] if ending else word

@@ -216,11 +216,7 @@ class Mentions:
         )
 
     def is_role_word(self, token: str) -> bool:
-        word = token.lower().strip(",.")
-        for stem in (word, word[:-2], word[:-1], word[:-3]):
-            if stem and any(stem.endswith(t) for t in self.words.role_words):
-                return True
-        return False
+        return self.words.roles.matches(token.lower().strip(",."))
 
 
 def non_speaker(tokens: list[str], non_speakers: frozenset[str]) -> bool:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from kilde.lexicon import Lexicon
+from kilde.roles import RoleNouns
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class AttributionWords:
     clause_words: frozenset[str]
     adverbs: frozenset[str]
     role_words: frozenset[str]
+    roles: RoleNouns
+    """The role words, matched through any inflected ending (``lederen``, ``vitner``, ``politiets``)."""
     nonsubjects: frozenset[str]
     subordinators: frozenset[str]
     passive_auxiliaries: frozenset[str]
@@ -44,20 +47,23 @@ class AttributionWords:
         grammar = lexicon.grammar_class
         adverbial = _alternatives(grammar("adverbial_subordinator"))
         prepositions = grammar("infinitive_preposition")
+        role_words = (
+            lexicon.titles
+            | lexicon.organization_nouns
+            | lexicon.document_nouns
+            | frozenset(lexicon.gendered_nouns)
+            | lexicon.anonymous
+            | lexicon.media_nouns
+        )
         return cls(
             lexicon=lexicon,
             finite=lexicon.words_of_class("finite"),
             openers=lexicon.words_of_class("opener"),
             clause_words=lexicon.words_of_class("clause") | frozenset(lexicon.pronouns),
             adverbs=lexicon.words_of_class("adverb"),
-            role_words=(
-                lexicon.titles
-                | lexicon.organization_nouns
-                | lexicon.document_nouns
-                | frozenset(lexicon.gendered_nouns)
-                | lexicon.anonymous
-                | lexicon.media_nouns
-            ),
+            role_words=role_words,
+            # Any ending of up to three letters: "lederen", "vitner", "politiets" (see RoleNouns).
+            roles=RoleNouns(role_words, (), any_ending=3),
             nonsubjects=lexicon.words_of_class("nonsubject"),
             subordinators=lexicon.words_of_class("subordinator") | grammar("subordinator"),
             passive_auxiliaries=lexicon.words_of_class("passive"),
