@@ -330,3 +330,38 @@ def test_error_report_names_the_place() -> None:
     errors = kilde_errors(_broken(result, "speaker kind"))
     assert len(errors) == 1
     assert re.match(r"quotes/0/speaker/kind: 'politician' is not one of", errors[0])
+
+
+def test_typed_shapes_follow_the_json_schema() -> None:
+    """kilde.schema's TypedDicts and the packaged JSON Schema name the same fields."""
+    from typing import get_type_hints
+
+    from kilde.schema import EdgeJSON, EntityJSON, Kilde1, LabelledSpanJSON, QuoteJSON, SpanJSON, SpeakerJSON
+
+    schema = json_schema()
+    defs = schema["$defs"]
+
+    def keys(node: dict[str, Any]) -> tuple[set[str], set[str]]:
+        properties = dict(node.get("properties", {}))
+        required = set(node.get("required", []))
+        for part in node.get("allOf", []):
+            inner = defs[part["$ref"].rsplit("/", 1)[1]] if "$ref" in part else part
+            more, more_required = keys(inner)
+            properties.update(dict.fromkeys(more))
+            required |= more_required
+        return set(properties), required
+
+    pairs = {
+        Kilde1: schema,
+        QuoteJSON: defs["quote"],
+        SpeakerJSON: defs["quote"]["properties"]["speaker"],
+        SpanJSON: defs["span"],
+        EntityJSON: defs["entity"],
+        EdgeJSON: defs["edge"],
+        LabelledSpanJSON: schema["properties"]["hedges"]["items"],
+    }
+    for typed, node in pairs.items():
+        properties, required = keys(node)
+        assert set(get_type_hints(typed)) == properties, typed.__name__
+        assert set(typed.__required_keys__) == required, typed.__name__
+        assert set(typed.__optional_keys__) == properties - required, typed.__name__

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from kilde.provenance import ARTICLE
+from kilde.types import ARTICLE
 
 
 def violations(result: Mapping[str, Any], text: str | None = None) -> list[str]:

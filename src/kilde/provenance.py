@@ -17,9 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kilde.component import KildeComponent, Scorer, stage_config
-from kilde.types import ProvenanceEdge, Quote, read_quotes, write_provenance, write_quotes
+from kilde.types import ARTICLE, ProvenanceEdge, Quote, read_quotes, write_provenance, write_quotes
 
-ARTICLE = "article"
 # Relayed sources rank as outer frames: the article reads a medium that reads a document.
 FRAME_RANK = {"media": 3, "document": 2, "organization": 1}
 

@@ -15,6 +15,8 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
+from kilde.schema import entity_names, provenance_chains
+
 PALETTE: tuple[str, ...] = (
     "cyan",
     "magenta",
@@ -36,7 +38,6 @@ CUE_STYLE = "underline"
 HEDGE_STYLE = "bold black on yellow"
 BOILERPLATE_STYLE = "dim"
 ADDRESSEE_STYLE = "italic"
-ARTICLE = "article"
 """The provenance node that stands for the article itself."""
 
 CONTENT_PREVIEW_CHARS = 70
@@ -87,14 +88,6 @@ def speaker_key(quote: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _entity_names(result: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        str(entity["id"]): str(entity.get("name") or entity["id"])
-        for entity in result.get("entities") or []
-        if isinstance(entity, Mapping) and entity.get("id")
-    }
-
-
 def _speaker_label(quote: Mapping[str, Any], entity_names: Mapping[str, str]) -> str:
     speaker = _speaker(quote)
     if speaker.get("name"):
@@ -116,7 +109,7 @@ def _quotes(result: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 def collect_sources(result: Mapping[str, Any]) -> list[Source]:
     """The quoted speakers, most quoted first (ties in order of first quote), each with its colour."""
-    entity_names = _entity_names(result)
+    names = entity_names(result)
     sources: dict[str, Source] = {}
     for quote in _quotes(result):
         key = speaker_key(quote) or "unknown"
@@ -124,7 +117,7 @@ def collect_sources(result: Mapping[str, Any]) -> list[Source]:
         if source is None:
             style = UNKNOWN_SPEAKER_STYLE if key == "unknown" else PALETTE[len(sources) % len(PALETTE)]
             kind = str(_speaker(quote).get("kind") or "unknown")
-            source = sources[key] = Source(key, _speaker_label(quote, entity_names), kind, style)
+            source = sources[key] = Source(key, _speaker_label(quote, names), kind, style)
         source.quotes += 1
         if quote.get("type") == "direct":
             source.direct += 1
@@ -136,41 +129,6 @@ def collect_sources(result: Mapping[str, Any]) -> list[Source]:
                 source.addressees.append(text)
     order = list(sources)
     return sorted(sources.values(), key=lambda source: (-source.quotes, order.index(source.key)))
-
-
-def provenance_chains(result: Mapping[str, Any]) -> list[list[str]]:
-    """Every chain of reporting from a root to a first-hand source, as names: ``[article, Newsweek, GUR]``.
-
-    An edge says that ``source`` is cited by ``target``; a root is the article, or any target that is
-    not itself cited by anyone. Cycles are cut where they would repeat a node.
-    """
-    cited_by: dict[str, list[str]] = {}
-    sources: set[str] = set()
-    for edge in result.get("provenance") or []:
-        if not isinstance(edge, Mapping) or not edge.get("source") or not edge.get("target"):
-            continue
-        source, target = str(edge["source"]), str(edge["target"])
-        sources.add(source)
-        if source not in cited_by.setdefault(target, []):
-            cited_by[target].append(source)
-    roots = [target for target in cited_by if target == ARTICLE or target not in sources]
-    roots.sort(key=lambda node: node != ARTICLE)
-    if not roots and cited_by:  # only cycles: start anywhere
-        roots = [next(iter(cited_by))]
-
-    chains: list[list[str]] = []
-
-    def walk(path: list[str]) -> None:
-        nexts = [node for node in cited_by.get(path[-1], []) if node not in path]
-        if not nexts:
-            chains.append(path)
-        for node in nexts:
-            walk([*path, node])
-
-    for root in roots:
-        walk([root])
-    names = _entity_names(result)
-    return [[names.get(node, node) for node in chain] for chain in chains]
 
 
 def _clamp(span: Mapping[str, Any], length: int) -> tuple[int, int]:
@@ -231,7 +189,7 @@ def _preview(quote: Mapping[str, Any]) -> str:
 
 def _quotes_table(result: Mapping[str, Any], sources: list[Source]) -> Table:
     styles = {source.key: source.style for source in sources}
-    entity_names = _entity_names(result)
+    names = entity_names(result)
     table = Table(title="Quotes", title_justify="left", expand=False)
     table.add_column("#")
     table.add_column("type")
@@ -246,7 +204,7 @@ def _quotes_table(result: Mapping[str, Any], sources: list[Source]) -> Table:
             Text(str(quote.get("id") or "")),
             Text(kind + "".join(f"\n{flag}" for flag in flags)),
             Text(
-                _speaker_label(quote, entity_names),
+                _speaker_label(quote, names),
                 style=styles.get(speaker_key(quote) or "unknown", UNKNOWN_SPEAKER_STYLE),
             ),
             Text(str(cue[0].get("text") or "") if cue else ""),

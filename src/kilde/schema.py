@@ -13,13 +13,15 @@ explains the format in prose; the schema says the same to a validator, e.g. with
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from importlib.resources import files
-from typing import Any
+from typing import Any, TypedDict
 
 from spacy.tokens import Doc, Span
 
 from kilde.text import doc_text
 from kilde.types import (
+    ARTICLE,
     BOILERPLATE_SPANS,
     HEDGE_SPANS,
     Quote,
@@ -34,7 +36,79 @@ SCHEMA_FILE = "kilde-1.schema.json"
 """The schema's file name inside the ``kilde`` package."""
 
 
-def span_json(span: Span | None) -> dict[str, Any] | None:
+# ------------------------------------------------------------------ the types
+# The shape of kilde/1 for type checkers; tests/test_schema.py holds them to the packaged JSON
+# Schema (same keys, same required keys), which adds the descriptions and value constraints.
+
+
+class SpanJSON(TypedDict):
+    start: int
+    end: int
+    text: str
+
+
+class LabelledSpanJSON(SpanJSON):
+    """A hedge marker or a boilerplate line, with its kind."""
+
+    kind: str
+
+
+class SpeakerJSON(TypedDict):
+    mention: SpanJSON | None
+    name: str | None
+    kind: str
+    entity: str | None
+
+
+class QuoteJSON(TypedDict):
+    id: str
+    type: str
+    content: list[SpanJSON]
+    cue: SpanJSON | None
+    speaker: SpeakerJSON
+    addressee: SpanJSON | None
+    heading: bool
+    hedged: bool
+    nested_in: str | None
+
+
+class EntityJSON(TypedDict):
+    id: str
+    name: str
+    kind: str
+    gender: str | None
+    mentions: list[SpanJSON]
+
+
+class EdgeJSON(TypedDict):
+    """``source`` (an entity) is cited by ``target`` (an entity or ``article``) through quote ``via``."""
+
+    source: str
+    via: str | None
+    target: str
+
+
+class _Kilde1Fields(TypedDict):
+
+    schema: str
+    id: str | int | None
+    language: str
+    title: str | None
+    text: str
+    boilerplate: list[LabelledSpanJSON]
+    quotes: list[QuoteJSON]
+    entities: list[EntityJSON]
+    hedges: list[LabelledSpanJSON]
+    provenance: list[EdgeJSON]
+
+
+class Kilde1(_Kilde1Fields, total=False):
+    """One analysed article (``metadata`` only from corpus runs, with what the input record said)."""
+
+    metadata: dict[str, Any]
+
+
+def span_json(span: Span | None) -> SpanJSON | None:
     if span is None:
         return None
     return {"start": span.start_char, "end": span.end_char, "text": span.text}
@@ -56,7 +130,7 @@ def _title(doc: Doc, boilerplate: list[Span]) -> str | None:
     return None
 
 
-def quote_json(quote: Quote, number: int, nested_in: str | None = None) -> dict[str, Any]:
+def quote_json(quote: Quote, number: int, nested_in: str | None = None) -> QuoteJSON:
     """One quote; ``nested_in`` (an extra field) names the quote whose report contains it."""
     return {
         "id": f"q{number}",
@@ -82,7 +156,7 @@ def _parent_id(quote: Quote, found: list[Quote], quote_ids: dict[int, str]) -> s
     return quote_ids.get(id(found[quote.parent]))
 
 
-def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> dict[str, Any]:
+def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> Kilde1:
     """The ``kilde/1`` object for an analysed ``Doc``; stages that did not run leave their lists empty."""
     boilerplate = list(doc.spans[BOILERPLATE_SPANS]) if BOILERPLATE_SPANS in doc.spans else []
     hedges = list(doc.spans[HEDGE_SPANS]) if HEDGE_SPANS in doc.spans else []
@@ -150,12 +224,96 @@ def openapi_schema(prefix: str = "kilde1_") -> tuple[dict[str, Any], dict[str, A
     return relink(schema), {prefix + name: relink(value) for name, value in definitions.items()}
 
 
+# ------------------------------------------------------------------ derived views
+# Read from a kilde/1 object (any JSON that follows the schema), not from a Doc: the report,
+# the web view and the corpus tables all derive these the same way.
+
+
+def entity_names(result: Mapping[str, Any]) -> dict[str, str]:
+    """Entity id -> name (the id where an entity has no name)."""
+    return {
+        str(entity["id"]): str(entity.get("name") or entity["id"])
+        for entity in result.get("entities") or []
+        if isinstance(entity, Mapping) and entity.get("id")
+    }
+
+
+def provenance_chains(result: Mapping[str, Any]) -> list[list[str]]:
+    """Every chain of reporting from a root to a first-hand source, as names: ``[article, Newsweek, GUR]``.
+
+    An edge says that ``source`` is cited by ``target``; a root is the article, or any target that is
+    not itself cited by anyone. Cycles are cut where they would repeat a node.
+    """
+    cited_by: dict[str, list[str]] = {}
+    sources: set[str] = set()
+    for edge in result.get("provenance") or []:
+        if not isinstance(edge, Mapping) or not edge.get("source") or not edge.get("target"):
+            continue
+        source, target = str(edge["source"]), str(edge["target"])
+        sources.add(source)
+        if source not in cited_by.setdefault(target, []):
+            cited_by[target].append(source)
+    roots = [target for target in cited_by if target == ARTICLE or target not in sources]
+    roots.sort(key=lambda node: node != ARTICLE)
+    if not roots and cited_by:  # only cycles: start anywhere
+        roots = [next(iter(cited_by))]
+
+    chains: list[list[str]] = []
+
+    def walk(path: list[str]) -> None:
+        nexts = [node for node in cited_by.get(path[-1], []) if node not in path]
+        if not nexts:
+            chains.append(path)
+        for node in nexts:
+            walk([*path, node])
+
+    for root in roots:
+        walk([root])
+    names = entity_names(result)
+    return [[names.get(node, node) for node in chain] for chain in chains]
+
+
+def citing_entities(result: Mapping[str, Any]) -> dict[str, str | None]:
+    """For each quote id, the entity id that cites its speaker, or None when the article does.
+
+    A provenance edge names one quote (``via``) per source and citer; a quote without an
+    edge of its own takes its speaker's citer when the article never cites that speaker itself.
+    """
+    by_quote: dict[str, str | None] = {}
+    citers: dict[str, set[str]] = {}
+    for edge in result.get("provenance", []):
+        target = None if edge["target"] == "article" else edge["target"]
+        if edge.get("via"):
+            by_quote[edge["via"]] = target
+        citers.setdefault(edge["source"], set()).add(edge["target"])
+    nesting: dict[str, str | None] = {}
+    for quote in result.get("quotes", []):
+        if quote["id"] in by_quote:
+            nesting[quote["id"]] = by_quote[quote["id"]]
+            continue
+        targets = citers.get(quote["speaker"].get("entity") or "", set())
+        outer = sorted(targets - {"article"}) if "article" not in targets else []
+        nesting[quote["id"]] = outer[0] if outer else None
+    return nesting
+
+
 __all__ = [
+    "ARTICLE",
     "SCHEMA",
     "SCHEMA_FILE",
+    "EdgeJSON",
+    "EntityJSON",
+    "Kilde1",
+    "LabelledSpanJSON",
+    "QuoteJSON",
+    "SpanJSON",
+    "SpeakerJSON",
+    "citing_entities",
     "doc_to_kilde",
+    "entity_names",
     "json_schema",
     "openapi_schema",
+    "provenance_chains",
     "quote_json",
     "span_json",
 ]

@@ -11,6 +11,9 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span
 
+ARTICLE = "article"
+"""The provenance node of the article itself: every chain of reporting starts there."""
+
 QuoteType = Literal["direct", "indirect", "mixed"]
 SpeakerKind = Literal["person", "organization", "media", "document", "anonymous", "unknown"]
 SPEAKER_KINDS: tuple[str, ...] = ("person", "organization", "media", "document", "anonymous", "unknown")

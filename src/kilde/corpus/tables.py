@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kilde.io.corpus import date_precision, normalize_date
+from kilde.schema import citing_entities
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -125,30 +126,6 @@ def _span_text(span: dict[str, Any] | None) -> str | None:
     return span["text"] if span else None
 
 
-def _nesting(result: dict[str, Any]) -> dict[str, str | None]:
-    """For each quote id, the entity id that cites its speaker, or None when the article does.
-
-    A provenance edge names one quote (``via``) per source and citer; a quote without an
-    edge of its own takes its speaker's citer when the article never cites that speaker itself.
-    """
-    by_quote: dict[str, str | None] = {}
-    citers: dict[str, set[str]] = {}
-    for edge in result.get("provenance", []):
-        target = None if edge["target"] == "article" else edge["target"]
-        if edge.get("via"):
-            by_quote[edge["via"]] = target
-        citers.setdefault(edge["source"], set()).add(edge["target"])
-    nesting: dict[str, str | None] = {}
-    for quote in result.get("quotes", []):
-        if quote["id"] in by_quote:
-            nesting[quote["id"]] = by_quote[quote["id"]]
-            continue
-        targets = citers.get(quote["speaker"].get("entity") or "", set())
-        outer = sorted(targets - {"article"}) if "article" not in targets else []
-        nesting[quote["id"]] = outer[0] if outer else None
-    return nesting
-
-
 def article_rows(result: dict[str, Any]) -> Rows:
     """The rows that one ``kilde/1`` result adds to each table."""
     metadata = result.get("metadata") or {}
@@ -161,7 +138,7 @@ def article_rows(result: dict[str, Any]) -> Rows:
         "published": published,
     }
     entities = {entity["id"]: entity for entity in result.get("entities", [])}
-    nesting = _nesting(result)
+    nesting = citing_entities(result)
     quotes: list[dict[str, Any]] = []
     for quote in result.get("quotes", []):
         speaker = quote["speaker"]
