@@ -25,7 +25,8 @@ MAX_MENTION_WORDS = 18
 
 
 class Mentions:
-    """Speaker phrases found by the word rules, with the parse's subject as the last resort."""
+    """Speaker phrases: the parse's subject of the cue first, where the pipeline has a parser, then
+    the word rules (which also catch what the parse misses)."""
 
     def __init__(self, words: AttributionWords) -> None:
         self.words = words
@@ -62,6 +63,15 @@ class Mentions:
         """The subject in front of the cue: ``Statsministeren sier …``, ``…, men hun mener …``."""
         text = doc_text(doc)
         segment = text[start : cue.start_char]
+        # The parse first, where the pipeline has one: the cue verb's subject, if it stands here.
+        parsed = subject_from_parse(cue)
+        if (
+            parsed is not None
+            and start <= parsed[0]
+            and parsed[1] <= cue.start_char
+            and self.plausible_speaker(text[parsed[0] : parsed[1]])
+        ):
+            return parsed
         # "…, sier han og mener …", "X avviser at …, og sier …": a verb coordinated with an earlier one.
         if COORDINATED_VERB.search(segment):
             sentence_start = start if sentence_start is None else sentence_start
