@@ -36,7 +36,7 @@ from spacy.vocab import Vocab
 
 from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
-from kilde.text import Ranges, doc_text, quote_pairs
+from kilde.text import Ranges, doc_text, quote_pairs, sentence_start_tokens
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, read_quotes, write_quotes
 
 REPORTATIVE = "reportative"
@@ -131,7 +131,7 @@ class HedgeDetector(KildeComponent):
         self.tag = re.compile(rf"[,!?…][»”\"]?[ \t]+(?:{alternatives})\b", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences = _sentence_bounds(doc)
+        sentences = _sentence_bounds(doc, self.language)
         strings = doc.vocab.strings
         candidates = [Span(doc, start, end, label=strings[key]) for key, start, end in self.matcher(doc)]
         candidates.extend(self._skal_markers(doc, sentences))
@@ -379,22 +379,14 @@ def _is_question(doc: Doc, sent_start: int, sent_end: int) -> bool:
     return False
 
 
-def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """For each token, the (start, end) token indices of its sentence; lines when no sentences are set."""
+def _sentence_bounds(doc: Doc, language: str) -> list[tuple[int, int]]:
+    """For each token, the (start, end) token indices of its sentence, as kilde reads sentences
+    (:func:`kilde.text.sentence_start_tokens`), also where a parser set sentences of its own."""
     bounds: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
-    if doc.has_annotation("SENT_START"):
-        for sent in doc.sents:
-            for k in range(sent.start, sent.end):
-                bounds[k] = (sent.start, sent.end)
-        return bounds
-    start = 0
-    for token in doc:
-        if token.is_space and "\n" in token.text:
-            for k in range(start, token.i + 1):
-                bounds[k] = (start, token.i + 1)
-            start = token.i + 1
-    for k in range(start, len(doc)):
-        bounds[k] = (start, len(doc))
+    starts = sentence_start_tokens(doc, language)
+    for start, end in zip(starts, [*starts[1:], len(doc)], strict=True):
+        for k in range(start, end):
+            bounds[k] = (start, end)
     return bounds
 
 

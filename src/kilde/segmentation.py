@@ -10,13 +10,13 @@ therefore live in one place, ``kilde.text``.
 from __future__ import annotations
 
 import numpy
-from spacy.attrs import IDX, IS_SPACE, SENT_START
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kilde.component import KildeComponent
 from kilde.lexicon import SUPPORTED_LANGUAGES
-from kilde.text import doc_text, paragraphs, sentences
+from kilde.text import sentence_start_tokens
 
 
 class ParagraphSentencizer(KildeComponent):
@@ -34,38 +34,17 @@ class ParagraphSentencizer(KildeComponent):
         # Set all boundaries in one array: assigning Token.is_sent_start one by one
         # re-checks the whole Doc each time, which is quadratic in its length.
         flags = numpy.full(len(doc), -1, dtype="int32")
-        flags[self.start_tokens(doc)] = 1
+        flags[sentence_start_tokens(doc, self.language)] = 1
         doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))
         return doc
 
     def sentence_starts(self, doc: Doc) -> list[bool]:
         """For each token, whether it opens a sentence."""
         starts = [False] * len(doc)
-        for i in self.start_tokens(doc):
+        for i in sentence_start_tokens(doc, self.language):
             starts[i] = True
         return starts
 
-    def start_tokens(self, doc: Doc) -> list[int]:
-        """Indices of the tokens that open a sentence: the first, and the first word of each sentence."""
-        if not len(doc):
-            return []
-        text = doc_text(doc)
-        starts = [
-            start
-            for para in paragraphs(doc, skip_boilerplate=False)
-            for start, _ in sentences(text, para.start, para.end, self.language)
-        ]
-        columns = doc.to_array([IDX, IS_SPACE])
-        token_starts, is_space = columns[:, 0], columns[:, 1]
-        out = [0]
-        # A sentence range starts where a token does (its end is followed by whitespace);
-        # a paragraph's first range may start on indentation, which the next word follows.
-        for i in numpy.searchsorted(token_starts, starts).tolist():
-            while i < len(doc) and is_space[i]:
-                i += 1
-            if i < len(doc):
-                out.append(i)
-        return out
 
 
 @Language.factory(

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Generic, TypeVar
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE
 from spacy.tokens import Doc, Span
 
 from kilde.lexicon import Lexicon
@@ -288,3 +290,30 @@ def last_match(pattern: str, text: str) -> re.Match[str] | None:
     for found in re.finditer(pattern, text):  # noqa: B007 - only the last one is wanted
         pass
     return found
+
+
+def sentence_start_tokens(doc: Doc, language: str = "nb") -> list[int]:
+    """Indices of the tokens that open a sentence: the first, and the first word of each sentence.
+
+    The one notion of a sentence in kilde: :func:`sentences` over each paragraph, whether or
+    not a parser has set sentences of its own (``kilde_sentencizer`` writes these).
+    """
+    if not len(doc):
+        return []
+    text = doc_text(doc)
+    starts = [
+        start
+        for para in paragraphs(doc, skip_boilerplate=False)
+        for start, _ in sentences(text, para.start, para.end, language)
+    ]
+    columns = doc.to_array([IDX, IS_SPACE])
+    token_starts, is_space = columns[:, 0], columns[:, 1]
+    out = [0]
+    # A sentence range starts where a token does (its end is followed by whitespace);
+    # a paragraph's first range may start on indentation, which the next word follows.
+    for i in numpy.searchsorted(token_starts, starts).tolist():
+        while i < len(doc) and is_space[i]:
+            i += 1
+        if i < len(doc):
+            out.append(i)
+    return out

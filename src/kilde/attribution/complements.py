@@ -32,7 +32,9 @@ class Complements:
     ) -> int | None:
         """Start of the reported clause after the cue (and any addressee), without ``at``/``om``.
 
-        A bare clause ("mener vedtaket er feil") is found in the dependency parse when the
+        An explicit ``at``/``om`` comes first: reading the parse's clausal object first instead
+        lowered corpus attribution F (0.5258 -> 0.5256 with the model, web-news 0.8297 -> 0.8280).
+        A bare clause ("mener vedtaket er feil") is then found in the dependency parse when the
         pipeline has one, else by word-list rules.
         """
         rest = text[position:end]
