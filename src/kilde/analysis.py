@@ -91,10 +91,15 @@ def analyze_within(
     doc_id: str | None,
     seconds: float | None,
     analyzer: Analyzer | None = None,
+    budget: Budget | None = None,
 ) -> dict[str, Any]:
-    """``analyzer`` (default :func:`analyze`) of one record, stopped after ``seconds`` (``RecordTimeout``)."""
+    """``analyzer`` (default :func:`analyze`) of one record, stopped after ``seconds`` (``RecordTimeout``).
+
+    A ``budget`` that earlier phases of the record spent from (reading a page, say) replaces
+    ``seconds``.
+    """
     run = analyzer or analyze
-    budget = record_budget(seconds)
+    budget = budget or record_budget(seconds)
     if budget.seconds:
         warm_pipeline(text, language)
     return budget.run(lambda: run(text, language=language, doc_id=doc_id))
@@ -124,10 +129,12 @@ def analyse_record(
     doc_id: str | None = None,
     seconds: float | None = None,
     analyzer: Analyzer | None = None,
+    budget: Budget | None = None,
 ) -> RecordAnalysis:
-    """Analyse one record within ``seconds``; never raises for a bad record."""
+    """Analyse one record within ``seconds`` (or what is left of ``budget``); never raises for a
+    bad record."""
     try:
-        return RecordAnalysis("ok", analyze_within(text, language, doc_id, seconds, analyzer))
+        return RecordAnalysis("ok", analyze_within(text, language, doc_id, seconds, analyzer, budget))
     except KildeError as error:
         return RecordAnalysis("invalid", error=" ".join(str(error).split()))
     except RecordTimeout as error:

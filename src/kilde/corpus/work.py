@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from kilde import analysis
 from kilde.corpus.tables import Rows, article_rows
@@ -105,23 +106,25 @@ def _language(record: CorpusRecord, default: str | None) -> str | None:
     return None if record.language == "auto" else record.language
 
 
-def _analysed(record: CorpusRecord, default_language: str | None, budget: Budget) -> tuple[str, Rows]:
-    """The ``kilde/1`` line of one record and its table rows (raises for a bad record).
+def _analysed(record: CorpusRecord, default_language: str | None, budget: Budget) -> tuple[str, Rows] | str:
+    """The ``kilde/1`` line of one record and its table rows, or why there are none (raises for a
+    record that cannot be read).
 
     Reading (HTML extraction) and analysis share the record's ``budget``; the pipeline is built
-    between them, off the clock.
+    between them, off the clock (``kilde.analysis.analyse_record``).
     """
     if isinstance(record.id, str) and has_surrogates(record.id):
         raise KildeError(f'the id "{writable(record.id)}" holds a lone surrogate and cannot be written')
     document = budget.run(lambda: prepare_document(record))
     language = _language(record, default_language)
-    if budget.seconds:
-        analysis.warm_pipeline(document.text, language)
-    return budget.run(lambda: _result_line(record, document, language))
+    analysed = analysis.analyse_record(document.text, language, str(record.id), budget=budget)
+    if analysed.result is None:
+        return analysed.error or "no result"
+    result = analysed.result
+    return budget.run(lambda: _result_line(record, document, result))
 
 
-def _result_line(record: CorpusRecord, document: InputDocument, language: str | None) -> tuple[str, Rows]:
-    result = analysis.analyze(document.text, language=language, doc_id=str(record.id))
+def _result_line(record: CorpusRecord, document: InputDocument, result: dict[str, Any]) -> tuple[str, Rows]:
     result["id"] = record.id
     if document.metadata:
         result["metadata"] = document.metadata
@@ -144,7 +147,10 @@ def analyse_record(
     """Read, analyse and flatten one record within ``time_limit`` seconds; never raises for a bad record."""
     key = record.key or record_key(record.id)
     try:
-        line, rows = _analysed(record, default_language, analysis.record_budget(time_limit))
+        analysed = _analysed(record, default_language, analysis.record_budget(time_limit))
+        if isinstance(analysed, str):
+            return Outcome(key, record.id, error=analysed, source=record.source)
+        line, rows = analysed
         return Outcome(key, record.id, line=line, rows=rows, source=record.source)
     except KildeError as error:
         return Outcome(key, record.id, error=str(error), source=record.source)
