@@ -53,3 +53,16 @@ def test_a_shared_budget_counts_what_was_spent_before() -> None:
     budget = record_budget(1.5)
     budget.run(lambda: time.sleep(0.8))  # reading the page took half the budget
     assert analyse_record(TEXT, "nb", budget=budget, analyzer=takes_a_while).outcome == "timeout"
+
+
+def test_analysed_docs_travel_as_spacy_docs() -> None:
+    from spacy.tokens import DocBin
+
+    import kilde
+    from kilde.schema import doc_to_kilde
+
+    docs = [kilde.analyse_doc(TEXT, "nb"), kilde.analyse_doc("Ifølgje kommunen er vegen open att.", "nn")]
+    stored = DocBin(store_user_data=True, docs=docs).to_bytes()
+    read_back = list(DocBin().from_bytes(stored).get_docs(kilde.load("nb").vocab))
+    assert [doc_to_kilde(d) for d in read_back] == [doc_to_kilde(d) for d in docs]
+    assert doc_to_kilde(read_back[1])["language"] == "nn"

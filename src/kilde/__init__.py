@@ -9,7 +9,7 @@ from kilde.limits import MAX_TEXT_CHARS
 
 __version__ = "0.1.0"
 
-_ANALYSIS = ("analyze", "load")
+_ANALYSIS = ("analyse_doc", "analyze", "load")
 """Public functions that live in :mod:`kilde.analysis`, imported on first use so that
 ``import kilde`` (or ``kilde.errors``) does not load spaCy's pipelines."""
 
@@ -22,4 +22,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'kilde' has no attribute {name!r}")
 
 
-__all__ = ["MAX_TEXT_CHARS", "KildeError", "__version__", "analyze", "load"]
+__all__ = ["MAX_TEXT_CHARS", "KildeError", "__version__", "analyse_doc", "analyze", "load"]

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from kilde.errors import KildeError
 from kilde.language import detect_language
@@ -40,13 +41,12 @@ def load(language: str = "nb", rules_only: bool = False) -> Language:
         raise KildeError(str(error)) from None
 
 
-def analyze(
-    text: str, language: str | None = None, doc_id: str | None = None, rules_only: bool = False
-) -> dict[str, Any]:
-    """Analyse one article and return its ``kilde/1`` object.
+def analyse_doc(text: str, language: str | None = None, rules_only: bool = False) -> Doc:
+    """Analyse one article and return the spaCy ``Doc`` with every stage's results on it.
 
-    ``language`` is ``nb``, ``nn``, or ``None``/``"auto"`` to detect it from the text;
-    ``rules_only`` analyses without the trained model (see :func:`load`).
+    What :func:`analyze` turns into ``kilde/1``; a ``Doc`` keeps the tokens, the parse and the
+    span groups, and travels as spaCy's Docs do (``doc.to_bytes()``, ``DocBin``). ``language``
+    and ``rules_only`` as for :func:`analyze`.
     """
     if not isinstance(text, str):
         raise KildeError(f"text must be a string, not {type(text).__name__}")
@@ -66,7 +66,18 @@ def analyze(
         language = detect_language(text)
     doc = analyse_text(load(language, rules_only), text)
     doc._.kilde_language = language
-    return doc_to_kilde(doc, doc_id)
+    return doc
+
+
+def analyze(
+    text: str, language: str | None = None, doc_id: str | None = None, rules_only: bool = False
+) -> dict[str, Any]:
+    """Analyse one article and return its ``kilde/1`` object.
+
+    ``language`` is ``nb``, ``nn``, or ``None``/``"auto"`` to detect it from the text;
+    ``rules_only`` analyses without the trained model (see :func:`load`).
+    """
+    return dict(doc_to_kilde(analyse_doc(text, language, rules_only), doc_id))
 
 
 def record_budget(seconds: float | None) -> Budget:
@@ -148,6 +159,7 @@ def analyse_record(
 __all__ = [
     "Analyzer",
     "RecordAnalysis",
+    "analyse_doc",
     "analyse_record",
     "analyze",
     "analyze_within",
