@@ -20,6 +20,7 @@ from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc, DocBin, Span
+from spacy.util import filter_spans
 
 from kilde.annotations.stats import read_folds
 from kilde.annotations.store import Annotation, load_annotations, load_source
@@ -56,6 +57,11 @@ def annotated_doc(nlp: spacy.language.Language, annotation: Annotation, text: st
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("training/attribution/corpus"))
+    parser.add_argument(
+        "--ents",
+        choices=SPAN_KEYS,
+        help="also set doc.ents from this span group, for an entity recognizer (spans that never overlap)",
+    )
     args = parser.parse_args()
     folds = read_folds()
     if folds is None:
@@ -71,6 +77,8 @@ def main() -> int:
             continue
         text = load_source(annotation.source_set, annotation.id).text
         doc = annotated_doc(pipelines[annotation.language], annotation, text)
+        if args.ents:
+            doc.ents = filter_spans(doc.spans[args.ents])
         fold = folds[annotation.key]
         bins[fold].add(doc)
         counts[f"fold{fold} docs"] += 1
