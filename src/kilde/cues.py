@@ -1,7 +1,10 @@
 """Cue phrases: the reporting verbs and prepositions that frame a quote.
 
 A spaCy ``Matcher`` built from the language's data files finds them; the
-longest match wins where cues overlap ("legger til" over "legger").
+longest match wins where cues overlap ("legger til" over "legger"). Where a trained cue
+recognizer ran before kilde's stages, its spans (``doc.spans["kilde_learned_cues"]``) join
+the listed ones: it finds the long tail of cues no word list holds ("tok til orde for",
+"la ikkje skjul på").
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from spacy.vocab import Vocab
 from kilde.lexicon import Lexicon
 from kilde.text import DocCache
 
+LEARNED_CUE_SPANS = "kilde_learned_cues"
+"""Key in ``doc.spans`` where a trained cue recognizer puts the cues it finds."""
 SPEECH = "SPEECH"
 DIRECT_ONLY = "DIRECT_ONLY"
 ACCORDING = "ACCORDING"
@@ -34,6 +39,8 @@ class CueMatcher:
             (ACCORDING, lexicon.according_to),
         ):
             self.matcher.add(label, [Doc(vocab, words=phrase.split()) for phrase in sorted(phrases)])
+        self.according_to = lexicon.according_to
+        self.direct_only = lexicon.direct_only_verbs - lexicon.speech_verbs
         self._cues: DocCache[list[Span]] = DocCache()
         self._indices: DocCache[CueIndex] = DocCache()
 
@@ -43,7 +50,22 @@ class CueMatcher:
         return self._cues.get(doc, self._match)
 
     def _match(self, doc: Doc) -> list[Span]:
-        return sorted(filter_spans(self.matcher(doc, as_spans=True)), key=lambda span: span.start)
+        listed = list(self.matcher(doc, as_spans=True))
+        learned = [
+            Span(doc, span.start, span.end, label=self._label(span.text))
+            for span in doc.spans.get(LEARNED_CUE_SPANS, [])
+        ]
+        # Listed cues first: where a learned cue covers the same words, the list's label stays.
+        return sorted(filter_spans([*listed, *learned]), key=lambda span: span.start)
+
+    def _label(self, phrase: str) -> str:
+        """A learned cue's class, as the word lists would give it (``ifølge`` frames a claim)."""
+        lower = phrase.lower()
+        if lower in self.according_to:
+            return ACCORDING
+        if lower in self.direct_only:
+            return DIRECT_ONLY
+        return SPEECH
 
     def index(self, doc: Doc) -> CueIndex:
         """The cues of ``doc`` for lookup by position (built once per Doc)."""

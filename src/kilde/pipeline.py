@@ -31,6 +31,9 @@ STAGES: tuple[str, ...] = (
 MODELS_DIR = Path(__file__).parent / "models"
 SHARED_NER = "ner"
 """Folder under MODELS_DIR of the NER that Bokmål and Nynorsk share (trained on both)."""
+CUE_MODEL = "cue_model"
+"""Name (and folder under MODELS_DIR) of the trained cue recognizer, when one is installed
+(``training/attribution/install.py``); it writes ``doc.spans["kilde_learned_cues"]``."""
 
 
 def load_model(language: str, model: Path | str | None = None) -> Language | None:
@@ -52,13 +55,20 @@ def load_model(language: str, model: Path | str | None = None) -> Language | Non
     return nlp
 
 
-def build_pipeline(language: str, model: Path | str | None = None, use_model: bool = True) -> Language:
+def build_pipeline(
+    language: str,
+    model: Path | str | None = None,
+    use_model: bool = True,
+    cue_model: Path | str | None = None,
+) -> Language:
     """A new pipeline for ``language`` with every kilde stage.
 
     The base is ``model`` (a spaCy pipeline folder) when given, else the trained
     model packaged under ``kilde/models/<language>`` when present, else a blank
     tokenizer. ``use_model=False`` forces the blank, rule-only pipeline. The packaged
     models share one NER (``kilde/models/ner``), added here to a packaged base without one.
+    A trained cue recognizer (``cue_model``, by default ``kilde/models/cue_model`` when it is
+    installed) goes in front of kilde's stages unless ``use_model`` is False.
     """
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
@@ -71,6 +81,9 @@ def build_pipeline(language: str, model: Path | str | None = None, use_model: bo
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("kilde_sentencizer", first=True)
+    cue_path = Path(cue_model) if cue_model is not None else MODELS_DIR / CUE_MODEL
+    if use_model and (cue_path / "config.cfg").is_file():
+        nlp.add_pipe(CUE_MODEL, source=spacy.load(cue_path))
     for stage in STAGES:
         nlp.add_pipe(stage)
     return nlp
