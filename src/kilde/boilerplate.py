@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.language import BOKMAL_MARKERS, NYNORSK_MARKERS
 from kilde.lexicon import Lexicon
 from kilde.text import doc_text
@@ -172,7 +172,7 @@ def split_lines(text: str) -> list[Line]:
     return lines
 
 
-class BoilerplateDetector(KildeComponent):
+class BoilerplateDetector(LexiconComponent):
     """Marks the lines of a doc that are not part of the article."""
 
     def __init__(
@@ -180,7 +180,6 @@ class BoilerplateDetector(KildeComponent):
     ) -> None:
         self.name = name
         self.scorer = scorer
-        self.language = lexicon.language
         self.lexicon = lexicon
         self.patterns: tuple[LinePattern, ...] = tuple(
             LinePattern.parse(entry) for entry in lexicon.boilerplate_patterns

@@ -72,6 +72,16 @@ class KildeComponent:
             )
 
 
+class LexiconComponent(KildeComponent):
+    """A component that reads one language's data: its language is its lexicon's."""
+
+    lexicon: Lexicon
+
+    @property
+    def language(self) -> str:  # type: ignore[override]
+        return self.lexicon.language
+
+
 def stage_lexicon(nlp_lang: str, language: str | None) -> Lexicon:
     """The language data for a stage: its ``language`` setting, else the pipeline's language."""
     chosen = language or nlp_lang

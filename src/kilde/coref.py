@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
 from kilde.roles import RoleNouns
 from kilde.text import Ranges, char_span, paragraphs, words
@@ -114,7 +114,7 @@ class Mention:
 
 
 @dataclass
-class SpeakerResolver(KildeComponent):
+class SpeakerResolver(LexiconComponent):
     """Component ``kilde_coref``: names each quote's speaker (name, kind, entity) and stores the entities."""
 
     lexicon: Lexicon
@@ -129,10 +129,6 @@ class SpeakerResolver(KildeComponent):
     _not_names: frozenset[str] = field(init=False)
     _finite: frozenset[str] = field(init=False)
     _role_cache: dict[str, str | None] = field(init=False, default_factory=dict)
-
-    @property
-    def language(self) -> str:  # type: ignore[override]
-        return self.lexicon.language
 
     def __post_init__(self) -> None:
         lex = self.lexicon

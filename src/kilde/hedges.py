@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
 from kilde.text import Ranges, doc_text, quote_pairs, sentence_start_tokens
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, read_quotes, write_quotes
@@ -104,7 +104,7 @@ def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
     return tuple(tokens)
 
 
-class HedgeDetector(KildeComponent):
+class HedgeDetector(LexiconComponent):
     """Component ``kilde_hedges``: writes ``doc.spans[HEDGE_SPANS]`` and marks hedged quotes."""
 
     def __init__(
@@ -112,7 +112,6 @@ class HedgeDetector(KildeComponent):
     ) -> None:
         self.name = name
         self.scorer = scorer
-        self.language = lexicon.language
         self.lexicon = lexicon
         self.data = HedgeData.parse(lexicon.hedges)
         self.auxiliaries = lexicon.ha_forms | lexicon.vaere_forms

@@ -40,7 +40,7 @@ from kilde.attribution.mentions import Mentions
 from kilde.attribution.parse import before_verb
 from kilde.attribution.tags import Tag, Tags
 from kilde.attribution.words import AttributionWords
-from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
 from kilde.text import (
@@ -68,7 +68,7 @@ IMPERSONAL_SOURCE = re.compile(r"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?
 
 
 @dataclass
-class AttributionFinder(KildeComponent):
+class AttributionFinder(LexiconComponent):
     """Component ``kilde_attribution``."""
 
     cues: CueMatcher
@@ -79,10 +79,6 @@ class AttributionFinder(KildeComponent):
     mentions: Mentions = field(init=False)
     tags: Tags = field(init=False)
     complements: Complements = field(init=False)
-
-    @property
-    def language(self) -> str:  # type: ignore[override]
-        return self.lexicon.language
 
     def __post_init__(self) -> None:
         self.words = AttributionWords.from_lexicon(self.lexicon)
