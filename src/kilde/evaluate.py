@@ -203,11 +203,15 @@ def load_gold(path: Path | str) -> GoldArticle:
     would quietly change the scores.
     """
     path = Path(path)
+    return gold_article(read_gold_record(path), path)
+
+
+def read_gold_record(path: Path) -> Any:
+    """The JSON of one gold file; a file that cannot be read is a :class:`KildeError` naming it."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise KildeError(f"cannot read gold file {path}: {error}".replace("\n", " ")) from None
-    return gold_article(raw, path)
 
 
 def gold_article(raw: Any, path: Path | None = None) -> GoldArticle:
@@ -751,6 +755,11 @@ def evaluate(
 
 def load_gold_directory(gold_dir: Path | str) -> list[GoldArticle]:
     """Every ``*.json`` in ``gold_dir``, sorted by file name; a missing or empty folder is an error."""
+    return [load_gold(path) for path in gold_paths(gold_dir)]
+
+
+def gold_paths(gold_dir: Path | str) -> list[Path]:
+    """The ``*.json`` files of a gold folder, sorted by name; a missing or empty folder is an error."""
     gold_dir = Path(gold_dir)
     if not gold_dir.exists():
         raise KildeError(f"gold folder {gold_dir} does not exist")
@@ -759,7 +768,7 @@ def load_gold_directory(gold_dir: Path | str) -> list[GoldArticle]:
     paths = sorted(gold_dir.glob("*.json"))
     if not paths:
         raise KildeError(f"gold folder {gold_dir} holds no .json files")
-    return [load_gold(path) for path in paths]
+    return paths
 
 
 def evaluate_directory(

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
-from kilde.evaluate import evaluate, gold_article, load_gold_directory
+from kilde.evaluate import evaluate, gold_article, gold_paths, read_gold_record
 from kilde.schema import doc_to_kilde
 from kilde.tokenization import make_doc
 
@@ -54,13 +54,7 @@ def gold_example(nlp: Language, record: Mapping[str, Any]) -> Example:
 
 def gold_examples(nlp: Language, gold_dir: Path | str) -> list[Example]:
     """An Example for every gold file in ``gold_dir`` (as ``kilde eval`` reads it)."""
-    import json
-
-    return [
-        gold_example(nlp, json.loads(Path(article.path).read_text(encoding="utf-8")))
-        for article in load_gold_directory(gold_dir)
-        if article.path is not None
-    ]
+    return [gold_example(nlp, read_gold_record(path)) for path in gold_paths(gold_dir)]
 
 
 def kilde_metrics(examples: Iterable[Example]) -> dict[str, Any]:
