@@ -152,12 +152,14 @@ class Budget:
     def __init__(self, seconds: float | None, on_timeout: Callable[[], None] | None = None) -> None:
         self.seconds = seconds if seconds and seconds > 0 else None
         self.on_timeout = on_timeout
-        self._deadline = time.monotonic() + self.seconds if self.seconds else None
+        # Only the phases spend it: time between them (building a pipeline) is not the record's.
+        self._left = self.seconds
 
     def run(self, function: Callable[[], T]) -> T:
-        if self._deadline is None or self.seconds is None:
+        if self._left is None or self.seconds is None:
             return function()
-        left = self._deadline - time.monotonic()
+        left = self._left
+        started = time.monotonic()
         try:
             if left <= 0:
                 raise RecordTimeout(self.seconds)
@@ -167,3 +169,5 @@ class Budget:
             if self.on_timeout is not None:
                 self.on_timeout()
             raise RecordTimeout(self.seconds) from None
+        finally:
+            self._left = left - (time.monotonic() - started)
