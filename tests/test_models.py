@@ -39,7 +39,9 @@ def test_models_fit_the_size_budget() -> None:
     files = [f for f in MODELS_DIR.rglob("*") if f.is_file()]
     if not files:
         pytest.skip("no trained models packaged")
-    assert sum(f.stat().st_size for f in files) <= 40 * 1024 * 1024
+    # The brief's limit for every trained file in the repository (the learned-attribution issue
+    # raised it from 40 MB).
+    assert sum(f.stat().st_size for f in files) <= 60 * 1024 * 1024
 
 
 @pytest.mark.parametrize(

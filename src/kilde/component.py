@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import srsly
 from spacy.training import Example
@@ -18,8 +18,11 @@ from spacy.training import Example
 import kilde.scoring  # noqa: F401  (registers the kilde.*_scorer.v1 scorers the factories name)
 from kilde.errors import KildeError
 from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
+from kilde.linear import LinearModel
 
 SETTINGS_FILE = "settings.json"
+PACKAGED = "packaged"
+"""A learned component's ``model`` setting for the model packaged under ``kilde/models``."""
 
 Scorer = Callable[..., dict[str, Any]]
 
@@ -70,6 +73,54 @@ class KildeComponent:
             raise KildeError(
                 f"component {self.name}: saved settings {saved} differ from the configured {self.settings()}"
             )
+
+
+class LearnedComponent(KildeComponent):
+    """A rule component with a small learned model (:class:`kilde.linear.LinearModel`) in ``model``.
+
+    The model is learned data, so it travels with the component as spaCy's trained components
+    keep their weights: ``to_disk`` writes it beside the settings (``model_file``),
+    ``to_bytes`` holds it, and a loaded pipeline uses the saved model, not the packaged one.
+    """
+
+    model: LinearModel | None
+    model_file: ClassVar[str]
+    model_task: ClassVar[str]
+
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "model": self.model is not None}
+
+    def to_bytes(self, *, exclude: Iterable[str] = ()) -> bytes:
+        model = self.model.to_dict() if self.model is not None else None
+        return srsly.json_dumps({"settings": self.settings(), "model": model}).encode("utf-8")
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> LearnedComponent:
+        saved = srsly.json_loads(data.decode("utf-8"))
+        model = saved.get("model") if isinstance(saved, dict) else None
+        self.model = LinearModel.from_dict(model, self.model_task) if model else None
+        self._check(saved.get("settings") if isinstance(saved, dict) else saved)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        super().to_disk(path, exclude=exclude)
+        if self.model is not None:
+            self.model.to_disk(Path(path) / self.model_file)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> LearnedComponent:
+        file = Path(path) / self.model_file
+        self.model = LinearModel.from_disk(file, self.model_task) if file.is_file() else None
+        super().from_disk(path, exclude=exclude)
+        return self
+
+
+def packaged_or_path(setting: str | None, task: str, packaged: Path) -> LinearModel | None:
+    """The model a component's ``model`` setting names: ``"packaged"`` (``packaged``, when it is
+    installed), a model file's path, or None or ``""`` for none."""
+    if not setting:
+        return None
+    if setting == PACKAGED:
+        return LinearModel.from_disk(packaged, task) if packaged.is_file() else None
+    return LinearModel.from_disk(setting, task)
 
 
 class LexiconComponent(KildeComponent):

@@ -16,13 +16,14 @@ from kilde.tokenization import adapt_tokenizer, make_doc
 from kilde.types import register_extensions
 
 # Importing the stage modules registers their factories with spaCy.
-from . import attribution, boilerplate, coref, hedges, provenance, quotes, segmentation  # noqa: F401
+from . import attribution, boilerplate, coref, hedges, provenance, quotes, segmentation, speakers  # noqa: F401
 from .lang import nynorsk  # noqa: F401
 
 STAGES: tuple[str, ...] = (
     "kilde_boilerplate",
     "kilde_quotes",
     "kilde_attribution",
+    "kilde_speakers",
     "kilde_coref",
     "kilde_hedges",
     "kilde_provenance",
@@ -60,6 +61,7 @@ def build_pipeline(
     model: Path | str | None = None,
     use_model: bool = True,
     cue_model: Path | str | None = None,
+    learned_cues: bool = True,
 ) -> Language:
     """A new pipeline for ``language`` with every kilde stage.
 
@@ -68,7 +70,7 @@ def build_pipeline(
     tokenizer. ``use_model=False`` forces the blank, rule-only pipeline. The packaged
     models share one NER (``kilde/models/ner``), added here to a packaged base without one.
     A trained cue recognizer (``cue_model``, by default ``kilde/models/cue_model`` when it is
-    installed) goes in front of kilde's stages unless ``use_model`` is False.
+    installed) goes in front of kilde's stages unless ``use_model`` or ``learned_cues`` is False.
     """
     if language not in SUPPORTED_LANGUAGES:
         raise ValueError(f"unsupported language {language!r}; use one of {', '.join(SUPPORTED_LANGUAGES)}")
@@ -82,7 +84,7 @@ def build_pipeline(
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("kilde_sentencizer", first=True)
     cue_path = Path(cue_model) if cue_model is not None else MODELS_DIR / CUE_MODEL
-    if use_model and (cue_path / "config.cfg").is_file():
+    if use_model and learned_cues and (cue_path / "config.cfg").is_file():
         nlp.add_pipe(CUE_MODEL, source=spacy.load(cue_path))
     for stage in STAGES:
         nlp.add_pipe(stage)

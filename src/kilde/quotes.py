@@ -9,13 +9,25 @@ direct quotes: the attribution stage turns their sentence into a mixed quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kilde.component import KildeComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import PACKAGED, LearnedComponent, Scorer, packaged_or_path, stage_config, stage_lexicon
+from kilde.continuation import (
+    MAX_CONTINUATION_LINES,
+    PACKAGED_MODEL,
+    TAG_LOOKAHEAD_LINES,
+    TASK,
+    LineContext,
+    one_sentence_share,
+    transition_features,
+)
 from kilde.cues import ACCORDING, CueIndex, CueMatcher
+from kilde.linear import LinearModel
 from kilde.text import DASH_OPENING, Paragraph, char_span, doc_text, paragraphs, quote_pairs, trim, words
 from kilde.types import Quote, read_quotes, write_quotes
 
@@ -24,13 +36,16 @@ TAG_PUNCTUATION = ' \t,?!…»”"'
 HEADING_MAX_WORDS = 12
 # Quoted stretches this long (in words) read as statements even without a tag.
 STATEMENT_MIN_WORDS = 6
+BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+ContinuationDecision = Callable[[Paragraph, dict[str, float]], bool]
+"""Whether a line (with its :func:`kilde.continuation.transition_features`) goes on with a quote."""
 # "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
 COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
 FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s|\s*$)")
 
 
 @dataclass
-class QuoteFinder(KildeComponent):
+class QuoteFinder(LearnedComponent):
     """Component ``kilde_quotes``: adds the direct quotes to the quotes stored on the Doc."""
 
     cues: CueMatcher
@@ -41,52 +56,137 @@ class QuoteFinder(KildeComponent):
     name: str = "kilde_quotes"
     language: str = "nb"
     scorer: Scorer | None = None
+    model: LinearModel | None = None
+    """The line-continuation model: which lines after a dash line go on with its quote (see
+    :mod:`kilde.continuation`); without it every line is a paragraph of its own."""
+    model_file: ClassVar[str] = "continuation.json"
+    model_task: ClassVar[str] = TASK
 
     def __call__(self, doc: Doc) -> Doc:
         quotes = read_quotes(doc)
-        cue_by_start = CueIndex([span for span in self.cues(doc) if span.label_ != ACCORDING])
+        cue_by_start = self.tag_cues(doc)
         paras = paragraphs(doc)
-        for i, para in enumerate(paras):
-            following = paras[i + 1] if i + 1 < len(paras) else None
+        layout = one_sentence_share(doc_text(doc), paras, self.language) if self.model else 0.0
+        i = 0
+        while i < len(paras):
+            para = paras[i]
             if para.dash_body_start is not None:
-                quote = self._dash_quote(doc, para, following, cue_by_start)
+                last = self.dash_quote_end(doc, paras, i, cue_by_start, layout)
+                following = paras[last + 1] if last + 1 < len(paras) else None
+                quote = self._dash_quote(doc, para, paras[last], following, cue_by_start)
                 if quote is not None:
                     quotes.append(quote)
+                i = last + 1
                 continue
             heading = self._colon_dash_heading(doc, para)
             if heading is not None:
                 quotes.append(heading)
-                continue
-            quotes.extend(self._marked_quotes(doc, para, cue_by_start))
+            else:
+                quotes.extend(self._marked_quotes(doc, para, cue_by_start))
+            i += 1
         write_quotes(doc, quotes)
         return doc
 
+    def tag_cues(self, doc: Doc) -> CueIndex:
+        """The cues that may stand in a quote's tag (``ifølge`` opens a frame, never a tag)."""
+        return CueIndex([span for span in self.cues(doc) if span.label_ != ACCORDING])
+
+    def dash_quote_end(
+        self,
+        doc: Doc,
+        paras: Sequence[Paragraph],
+        index: int,
+        cue_by_start: CueIndex,
+        layout: float,
+        decide: ContinuationDecision | None = None,
+    ) -> int:
+        """Index of the last line of the dash quote that opens ``paras[index]``.
+
+        A line with its own tag ends the quote there; otherwise each following line is put to
+        ``decide`` (by default the continuation model) until one is refused, a new dash line
+        comes, or a line holds the quote's tag. Training passes the corpus's answers as ``decide``.
+        """
+        if decide is None:
+            model = self.model
+            if model is None:
+                return index
+            decide = lambda _line, features: model.decides_yes(features)  # noqa: E731
+        text = doc_text(doc)
+        first = paras[index]
+        assert first.dash_body_start is not None
+        if self._tag_cue(text, first.dash_body_start, first.end, cue_by_start) is not None:
+            return index
+        # The lines that could go on with the quote: up to the next dash line or blank line (a
+        # paragraph break in any layout; no annotated quote in the corpus runs over one).
+        run: list[Paragraph] = []
+        previous_end = first.end
+        dash_after_run = False
+        for candidate in paras[index + 1 : index + 1 + MAX_CONTINUATION_LINES]:
+            if BLANK_LINE.search(text, previous_end, candidate.start):
+                break
+            if candidate.dash_body_start is not None:
+                dash_after_run = True
+                break
+            run.append(candidate)
+            previous_end = candidate.end
+        # From the last character of the line before: a tag may open the line ("…,\nsier hun").
+        tags = [
+            self._tag_cue(text, paras[candidate.index - 1].end - 1, candidate.end, cue_by_start) is not None
+            for candidate in run
+        ]
+        last = index
+        for k, candidate in enumerate(run):
+            context = LineContext(
+                has_tag=tags[k],
+                tag_ahead=any(tags[k + 1 : k + 1 + TAG_LOOKAHEAD_LINES]),
+                dash_follows=k + 1 == len(run) and dash_after_run,
+            )
+            features = transition_features(
+                doc, first, paras[last], candidate, last - index + 1, context, layout
+            )
+            if not decide(candidate, features):
+                break
+            last = candidate.index
+            if context.has_tag:
+                break
+        return last
+
+    def _tag_cue(self, text: str, start: int, end: int, cue_by_start: CueIndex) -> Span | None:
+        return _first_tag_cue(text, start, end, cue_by_start, self.not_after_cue)
+
     def _dash_quote(
-        self, doc: Doc, para: Paragraph, following: Paragraph | None, cue_by_start: CueIndex
+        self,
+        doc: Doc,
+        para: Paragraph,
+        last: Paragraph,
+        following: Paragraph | None,
+        cue_by_start: CueIndex,
     ) -> Quote | None:
+        """The quote of a dash paragraph ``para`` that runs on to line ``last`` (often ``para``)."""
         body = para.dash_body_start
         assert body is not None
         text = doc_text(doc)
-        cue = _first_tag_cue(text, body, para.end, cue_by_start, self.not_after_cue)
+        end = last.end
+        cue = self._tag_cue(text, body, end, cue_by_start)
         if cue is not None:
             content = char_span(doc, body, cue.start_char)
             if content is None:
                 return None
             parts = [content]
             # The quote goes on after its tag: "– A, sier hun, b." or "– A, sier hun. – B."
-            rest = _interrupted_rest(text, cue.end_char, para.end, self.tag_continuations)
+            rest = _interrupted_rest(text, cue.end_char, end, self.tag_continuations)
             if rest is None:
-                after_tag = _sentence_end(text, cue.end_char, para.end) + 1
-                dash = DASH_OPENING.match(text[after_tag : para.end].lstrip(" "))
+                after_tag = _sentence_end(text, cue.end_char, end) + 1
+                dash = DASH_OPENING.match(text[after_tag:end].lstrip(" "))
                 if dash:
-                    rest = para.end - len(text[after_tag : para.end].lstrip(" ")) + dash.end()
+                    rest = end - len(text[after_tag:end].lstrip(" ")) + dash.end()
             if rest is not None:
-                next_tag = _first_tag_cue(text, rest, para.end, cue_by_start, self.not_after_cue)
-                second = char_span(doc, rest, next_tag.start_char if next_tag else para.end)
+                next_tag = self._tag_cue(text, rest, end, cue_by_start)
+                second = char_span(doc, rest, next_tag.start_char if next_tag else end)
                 if second is not None:
                     parts.append(second)
             return Quote("direct", parts, cue=cue)
-        content = char_span(doc, body, para.end)
+        content = char_span(doc, body, end)
         if content is None:
             return None
         if (
@@ -95,7 +195,7 @@ class QuoteFinder(KildeComponent):
             and following.dash_body_start is not None
         ):
             return None  # the journalist's question in an interview, answered by the next dash paragraph
-        heading = _is_heading_line(para.text)
+        heading = last is para and _is_heading_line(para.text)
         return Quote("direct", [content], heading=heading)
 
     def _colon_dash_heading(self, doc: Doc, para: Paragraph) -> Quote | None:
@@ -182,7 +282,7 @@ def _first_tag_cue(
                 return None
             if not text[start:position].strip(TAG_PUNCTUATION):
                 return cue
-        elif text[start:position].rstrip(' \t»”"').endswith((",", "?", "!", "…")) and _tag_follows(
+        elif text[start:position].rstrip(' \t\n»”"').endswith((",", "?", "!", "…")) and _tag_follows(
             text, cue.end_char, end, not_after_cue
         ):
             return cue
@@ -250,10 +350,14 @@ def _is_heading_line(line: str, max_words: int = HEADING_MAX_WORDS) -> bool:
 @Language.factory(
     "kilde_quotes",
     assigns=["doc.spans", "doc._.kilde_quote_attrs"],
-    default_config=stage_config("quotes", language=None),
+    default_config=stage_config("quotes", language=None, model=PACKAGED),
     default_score_weights={"quotes_f": 0.5, "direct_f": 0.0, "exact_f": 0.0},
 )
-def make_quotes(nlp: Language, name: str, language: str | None, scorer: Scorer | None) -> QuoteFinder:
+def make_quotes(
+    nlp: Language, name: str, language: str | None, model: str | None, scorer: Scorer | None
+) -> QuoteFinder:
+    """``model``: the line-continuation model, ``"packaged"`` (kilde's trained model), a model
+    file's path, or ``null`` for none (every line a paragraph of its own)."""
     lexicon = stage_lexicon(nlp.lang, language)
     return QuoteFinder(
         CueMatcher(nlp.vocab, lexicon),
@@ -262,4 +366,5 @@ def make_quotes(nlp: Language, name: str, language: str | None, scorer: Scorer |
         name,
         lexicon.language,
         scorer,
+        packaged_or_path(model, TASK, PACKAGED_MODEL),
     )

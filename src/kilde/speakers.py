@@ -1,0 +1,319 @@
+"""Component ``kilde_speakers``: a learned second opinion on each quote's speaker mention.
+
+The attribution rules name a speaker where a frame shows one (``sier X``, ``X mener at``) and
+leave the rest to coreference, which gives a quote without a speaker the previous quote's.
+On the corpus most wrong speakers are a wrong phrase, not a wrong resolution: a place or a
+thing after the cue, the interviewer's question, a person named in the narration between
+two dash quotes. This stage gathers every phrase near a quote that could name its speaker
+(named entities, third-person pronouns, the subject noun phrases of the parse, and the rules'
+own choice), scores each with a logistic regression over where it stands and what it is
+(:class:`kilde.linear.LinearModel`, trained by ``training/speakers/train.py`` on the corpus),
+and replaces the rules' mention when another candidate scores clearly higher.
+
+It reads the trained parse and entities, so it does nothing in a pipeline without them
+(``--rules-only``) or without a model. It runs after ``kilde_attribution`` and before
+``kilde_coref``, which resolves the chosen mention to an entity.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Callable, Collection, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kilde.component import PACKAGED, LearnedComponent, Scorer, packaged_or_path, stage_config, stage_lexicon
+from kilde.lexicon import Lexicon
+from kilde.linear import LinearModel
+from kilde.text import Paragraph, Ranges, doc_has_parse, paragraphs
+from kilde.types import Quote, read_quotes, write_quotes
+
+TASK = "speakers"
+PACKAGED_MODEL = Path(__file__).parent / "models" / "speakers.json"
+WINDOW_LINES_BEFORE = 3
+"""Lines before a quote's first line in which a candidate may stand."""
+WINDOW_LINES_AFTER = 1
+"""Lines after a quote's last line in which a candidate may stand."""
+WINDOW_CHARS_BEFORE = 1_000
+WINDOW_CHARS_AFTER = 400
+"""And at most this far from the quote: a text without line breaks keeps each quote's window
+short (and the stage linear in the text's length)."""
+MAX_PHRASE_TOKENS = 6
+MAX_CANDIDATES = 24
+"""Candidates per quote at most, the nearest kept (the corpus's quotes have 6.5 on average)."""
+SPEAKER_ENTITY_LABELS = frozenset({"PER", "ORG", "GPE_ORG", "GPE_LOC", "LOC", "PROD", "EVT"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "expl"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+
+SpeakerDecision = Callable[[Quote, list["Candidate"]], "Candidate | None"]
+"""Given a quote and its candidates, the one to name as its speaker (None: keep the rules')."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A phrase that could name a quote's speaker, with what the model reads about it."""
+
+    span: Span
+    features: dict[str, float]
+
+    @property
+    def rules_choice(self) -> bool:
+        return self.features.get("rules_choice", 0.0) > 0
+
+
+@dataclass
+class SpeakerRanker(LearnedComponent):
+    """Component ``kilde_speakers``."""
+
+    lexicon: Lexicon
+    name: str = "kilde_speakers"
+    scorer: Scorer | None = None
+    model: LinearModel | None = None
+    margin: float = 0.0
+    """How much more probable than the rules' mention another candidate must be to replace it."""
+    model_file: ClassVar[str] = "speakers.json"
+    model_task: ClassVar[str] = TASK
+
+    @property
+    def language(self) -> str:
+        return self.lexicon.language
+
+    def __call__(self, doc: Doc) -> Doc:
+        model = self.model
+        if model is None:
+            return doc
+        return self.rerank(doc, lambda quote, candidates: self._best(model, candidates))
+
+    def rerank(self, doc: Doc, decide: SpeakerDecision) -> Doc:
+        """Put each quote's candidates to ``decide`` and keep its answer (training passes the corpus's)."""
+        if not doc_has_parse(doc) or not doc.has_annotation("ENT_IOB"):
+            return doc
+        quotes = read_quotes(doc)
+        if not quotes:
+            return doc
+        changed = False
+        view = _DocView.of(doc, quotes, self.lexicon.pronouns)
+        for index, quote in enumerate(quotes):
+            if quote.heading:
+                continue  # coreference gives a quote heading the speaker of the quote it repeats
+            chosen = decide(quote, self.candidates(doc, quotes, index, view))
+            if chosen is not None and not chosen.rules_choice:
+                quote.speaker = chosen.span
+                changed = True
+        if changed:
+            write_quotes(doc, quotes)
+        return doc
+
+    def _best(self, model: LinearModel, candidates: list[Candidate]) -> Candidate | None:
+        if not candidates:
+            return None
+        scored = [(model.probability(c.features), c) for c in candidates]
+        best_probability, best = max(scored, key=lambda pair: pair[0])
+        rules = [p for p, c in scored if c.rules_choice]
+        floor = max(rules) + self.margin if rules else model.threshold
+        return best if best_probability >= floor and best_probability >= model.threshold else None
+
+    def candidates(
+        self, doc: Doc, quotes: Sequence[Quote], index: int, view: _DocView | None = None
+    ) -> list[Candidate]:
+        """Every phrase near ``quotes[index]`` that could name its speaker, with its features.
+
+        ``view``: what :meth:`rerank` computes once per Doc (made here when not given)."""
+        view = view or _DocView.of(doc, quotes, self.lexicon.pronouns)
+        quote = quotes[index]
+        lines = view.lines
+        first_line = lines.index_of(quote.start_char)
+        last_line = lines.index_of(max(quote.start_char, quote.end_char - 1))
+        window_start = max(
+            lines.start_of(first_line - WINDOW_LINES_BEFORE), quote.start_char - WINDOW_CHARS_BEFORE
+        )
+        window_end = min(lines.end_of(last_line + WINDOW_LINES_AFTER), quote.end_char + WINDOW_CHARS_AFTER)
+        previous = quotes[index - 1] if index > 0 else None
+        context = _QuoteContext(quote, previous, view, first_line, last_line)
+        found: dict[tuple[int, int], Candidate] = {}
+        spans = [
+            pair for pair in view.phrases_within(window_start, window_end) if not quote.encloses(pair[1])
+        ]
+        if len(spans) > MAX_CANDIDATES:
+            # The nearest ones: a dense list of names keeps each quote's work bounded.
+            spans = sorted(spans, key=lambda pair: _distance(pair[1], quote))[:MAX_CANDIDATES]
+        if quote.speaker is not None:
+            spans.append(("rules", quote.speaker))
+        for source, span in spans:
+            key = (span.start, span.end)
+            features = found[key].features if key in found else self._features(doc, span, context)
+            features[f"source={source}"] = 1.0
+            found[key] = Candidate(span, features)
+        return list(found.values())
+
+    def _features(self, doc: Doc, span: Span, context: _QuoteContext) -> dict[str, float]:
+        quote = context.quote
+        features: dict[str, float] = {"bias": 1.0}
+        if quote.speaker is not None and _overlap(span, quote.speaker):
+            features["rules_choice"] = 1.0
+        if quote.speaker is None:
+            features["rules_none"] = 1.0
+        features[f"type={quote.type}"] = 1.0
+        features["tagless"] = float(quote.cue is None)
+        root = span.root
+        features[f"pos={root.pos_}"] = 1.0
+        features[f"dep={root.dep_}"] = 1.0
+        features[f"ent={span.label_ or root.ent_type_ or 'none'}"] = 1.0
+        if root.pos_ == "PRON":
+            features[f"pronoun={root.lower_}"] = 1.0
+        features["capitalised_words"] = math.log1p(sum(1 for t in span if t.text[:1].isupper()))
+        before = doc[span.start - 1] if span.start > 0 else None
+        if before is not None:
+            features[f"before={before.lower_}"] = 1.0
+        after = doc[span.end] if span.end < len(doc) else None
+        if after is not None:
+            features[f"after={after.lower_}"] = 1.0
+            features[f"after_pos={after.pos_}"] = 1.0
+        # Where the phrase stands: before, inside the span of, or after the quote, and how far.
+        if span.end_char <= quote.start_char:
+            features["before_quote"] = 1.0
+            features["chars_before_quote"] = math.log1p(quote.start_char - span.end_char)
+        elif span.start_char >= quote.end_char:
+            features["after_quote"] = 1.0
+            features["chars_after_quote"] = math.log1p(span.start_char - quote.end_char)
+        else:
+            features["between_parts"] = 1.0
+        line = context.lines.index_of(span.start_char)
+        features["lines_before"] = float(max(0, context.first_line - line))
+        features["lines_after"] = float(max(0, line - context.last_line))
+        features["same_line"] = float(context.first_line <= line <= context.last_line)
+        if line >= 0 and context.lines.text_of(line).rstrip().endswith(":"):
+            features["line_ends_colon"] = 1.0
+        if quote.cue is not None:
+            cue = quote.cue
+            features["cue_distance"] = math.log1p(
+                min(abs(span.start - cue.end), abs(cue.start - span.end)) if not _overlap(span, cue) else 0
+            )
+            sentence_of = context.view.sentence_of
+            features["same_sentence_as_cue"] = float(sentence_of[span.root.i] == sentence_of[cue.start])
+            governed = cue.start <= root.head.i < cue.end
+            features["subject_of_cue"] = float(governed and root.dep_ in SUBJECT_DEPS)
+            features["after_cue"] = float(span.start >= cue.end)
+        else:
+            features["subject_of_any_verb"] = float(root.dep_ in SUBJECT_DEPS)
+        if context.view.quoted.contains(span.start_char) and not quote.encloses(span):
+            features["inside_other_quote"] = 1.0
+        previous = context.previous
+        if previous is not None and previous.speaker is not None:
+            previous_words = {t.lower_ for t in previous.speaker if t.is_alpha}
+            if _overlap(span, previous.speaker):
+                features["previous_speaker_mention"] = 1.0
+            elif previous_words & {t.lower_ for t in span if t.is_alpha and t.text[:1].isupper()}:
+                features["shares_previous_speaker_name"] = 1.0
+        return features
+
+
+@dataclass(frozen=True)
+class _DocView:
+    """What every quote's candidates read, computed once per Doc: lines, phrases, quoted text."""
+
+    lines: _Lines
+    phrases: list[tuple[str, Span]]
+    """Every phrase that could name a speaker, with where it comes from, in text order."""
+    phrase_starts: list[int]
+    quoted: Ranges
+    """The characters inside any quote's content."""
+    sentence_of: list[int]
+    """Each token's sentence number."""
+
+    @classmethod
+    def of(cls, doc: Doc, quotes: Sequence[Quote], pronouns: Collection[str]) -> _DocView:
+        phrases = sorted(_phrases(doc, pronouns), key=lambda pair: (pair[1].start_char, pair[1].end_char))
+        return cls(
+            _Lines(paragraphs(doc, skip_boilerplate=False)),
+            phrases,
+            [span.start_char for _, span in phrases],
+            Ranges((part.start_char, part.end_char) for quote in quotes for part in quote.content),
+            list(itertools.accumulate(1 if token.is_sent_start and token.i else 0 for token in doc)),
+        )
+
+    def phrases_within(self, start_char: int, end_char: int) -> list[tuple[str, Span]]:
+        first = bisect.bisect_left(self.phrase_starts, start_char)
+        last = bisect.bisect_left(self.phrase_starts, end_char)
+        return [(source, span) for source, span in self.phrases[first:last] if span.end_char <= end_char]
+
+
+def _phrases(doc: Doc, pronouns: Collection[str]) -> Iterator[tuple[str, Span]]:
+    """Entities of a speaking kind, third-person pronouns and the parse's subject noun phrases."""
+    for ent in doc.ents:
+        if ent.label_ in SPEAKER_ENTITY_LABELS:
+            yield "entity", ent
+    for token in doc:
+        if token.pos_ == "PRON" and token.lower_ in pronouns:
+            yield "pronoun", doc[token.i : token.i + 1]
+        elif token.pos_ in NOUN_POS and token.dep_ in SUBJECT_DEPS and token.ent_iob_ == "O":
+            left = token.i
+            for child in token.lefts:
+                if child.dep_ in ("det", "amod", "compound", "nmod:poss", "flat:name"):
+                    left = min(left, child.left_edge.i)
+            left = max(left, token.i - MAX_PHRASE_TOKENS + 1)
+            yield "subject", doc[left : token.i + 1]
+
+
+@dataclass(frozen=True)
+class _QuoteContext:
+    quote: Quote
+    previous: Quote | None
+    view: _DocView
+    first_line: int
+    last_line: int
+
+    @property
+    def lines(self) -> _Lines:
+        return self.view.lines
+
+
+class _Lines:
+    """The text's lines, found by character position."""
+
+    def __init__(self, paras: list[Paragraph]) -> None:
+        self.paras = paras
+        self.starts = [p.start for p in paras]
+
+    def index_of(self, position: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, position) - 1)
+
+    def start_of(self, index: int) -> int:
+        return self.paras[max(0, index)].start if self.paras else 0
+
+    def end_of(self, index: int) -> int:
+        return self.paras[min(len(self.paras) - 1, index)].end if self.paras else 0
+
+    def text_of(self, index: int) -> str:
+        return self.paras[index].text if 0 <= index < len(self.paras) else ""
+
+
+def _distance(span: Span, quote: Quote) -> int:
+    """Characters between a phrase and a quote's content (0 when it stands between its parts)."""
+    return max(0, quote.start_char - span.end_char, span.start_char - quote.end_char)
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+@Language.factory(
+    "kilde_speakers",
+    assigns=["doc.spans", "doc._.kilde_quote_attrs"],
+    requires=["doc.spans"],  # and, when they are there, the parse and entities (else it stands aside)
+    default_config=stage_config("speakers", language=None, model=PACKAGED),
+    default_score_weights={},
+)
+def make_speakers(
+    nlp: Language, name: str, language: str | None, model: str | None, scorer: Scorer | None
+) -> SpeakerRanker:
+    """``model``: ``"packaged"`` (kilde's trained model), a model file's path, or ``null``."""
+    return SpeakerRanker(
+        stage_lexicon(nlp.lang, language), name, scorer, packaged_or_path(model, TASK, PACKAGED_MODEL)
+    )

@@ -1,0 +1,88 @@
+"""The learned speaker ranker (``kilde_speakers``): candidates, decisions, serialisation.
+
+Every example is invented. The ranker reads the trained parse and entities, so these tests
+use the packaged Bokmål pipeline and skip without it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kilde.linear import LinearModel
+from kilde.pipeline import MODELS_DIR, build_pipeline
+from kilde.schema import doc_to_kilde
+from kilde.speakers import PACKAGED_MODEL, TASK, SpeakerRanker
+from kilde.types import read_quotes
+
+pytestmark = pytest.mark.skipif(
+    not (MODELS_DIR / "nb" / "config.cfg").is_file(), reason="needs the packaged Bokmål model"
+)
+
+# A tagless dash quote: the speaker is named in the narration before it.
+TAGLESS = (
+    "Ordfører Kari Nordvik var godt fornøyd etter møtet i Tromsø.\n"
+    "– Vi har fått det vi ba om, og mer til.\n"
+    "Hun la til at arbeidet starter i mars.\n"
+)
+TAGGED = (
+    "– Vi fikk melding om slagsmål like etter klokken tre, sier operasjonsleder Per Dahl til Bergens Tidende."
+)
+
+
+def pipeline(model: LinearModel | None) -> Language:
+    nlp = build_pipeline("nb")
+    nlp.get_pipe("kilde_speakers").model = model
+    return nlp
+
+
+def speakers(nlp: Language, text: str) -> list[tuple[str, str | None]]:
+    result = doc_to_kilde(nlp(text))
+    return [(q["content"][0]["text"], q["speaker"]["name"]) for q in result["quotes"]]
+
+
+def test_candidates_carry_where_they_stand_and_the_rules_choice() -> None:
+    nlp = pipeline(None)
+    doc = nlp(TAGGED)
+    ranker: SpeakerRanker = nlp.get_pipe("kilde_speakers")
+    quotes = read_quotes(doc)
+    by_text = {c.span.text: c for c in ranker.candidates(doc, quotes, 0)}
+    chosen = by_text["operasjonsleder Per Dahl"]
+    assert chosen.rules_choice and chosen.features["after_cue"] == 1.0
+    assert chosen.features["same_sentence_as_cue"] == 1.0
+    assert "Per Dahl" in by_text and by_text["Per Dahl"].features["source=entity"] == 1.0
+    assert all(not quotes[0].encloses(c.span) for c in by_text.values() if not c.rules_choice)
+
+
+def test_a_model_that_prefers_another_candidate_replaces_the_rules_mention() -> None:
+    # Every candidate overlapping the rules' mention counts as the rules' choice.
+    prefers_others = LinearModel(TASK, {"source=entity": 4.0, "rules_choice": -8.0})
+    doc = pipeline(prefers_others)(TAGGED)
+    [quote] = read_quotes(doc)
+    assert quote.speaker is not None and quote.speaker.text == "Bergens Tidende"
+
+
+def test_without_a_model_the_rules_stand() -> None:
+    assert speakers(pipeline(None), TAGLESS)[0] == ("Vi har fått det vi ba om, og mer til", None)
+
+
+def test_the_rules_only_pipeline_has_no_parse_to_read() -> None:
+    nlp = build_pipeline("nb", use_model=False)
+    nlp.get_pipe("kilde_speakers").model = LinearModel(TASK, {"source=entity": 4.0})
+    assert speakers(nlp, TAGGED) == speakers(build_pipeline("nb", use_model=False), TAGGED)
+
+
+@pytest.mark.skipif(not PACKAGED_MODEL.is_file(), reason="no speaker ranker installed")
+def test_the_packaged_ranker_names_the_speaker_of_a_tagless_dash_quote() -> None:
+    nlp = build_pipeline("nb")
+    found = speakers(nlp, TAGLESS)
+    assert found[0] == ("Vi har fått det vi ba om, og mer til", "Kari Nordvik")
+    assert speakers(nlp, TAGGED) == [("Vi fikk melding om slagsmål like etter klokken tre", "Per Dahl")]
+
+
+def test_the_model_travels_with_the_component() -> None:
+    model = LinearModel(TASK, {"source=entity": 1.5}, meta={"examples": 2})
+    nlp = pipeline(model)
+    fresh = pipeline(None)
+    fresh.get_pipe("kilde_speakers").from_bytes(nlp.get_pipe("kilde_speakers").to_bytes())
+    assert fresh.get_pipe("kilde_speakers").model == model

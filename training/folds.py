@@ -1,0 +1,97 @@
+"""kilde cross-validated on the corpus: every text scored by a pipeline whose learned pieces never saw it.
+
+    python training/folds.py --out training/metrics/folds.json
+    python training/folds.py --rules-only --out /tmp/rules.json
+    python training/folds.py --cue-models '' --continuation '' --speakers ''  # the base model alone
+
+For held-out fold K the pipeline gets the cue recognizer, the line-continuation model and the
+speaker ranker trained on the other four folds (``{k}`` in ``--cue-models``, ``--continuation``
+and ``--speakers`` is K; ``''`` leaves a piece out). The tagger, parser and NER are the shipped
+ones (trained on the treebank, not on the corpus). Counts are summed over the five held-out
+folds, so each figure covers the whole corpus once, and are reported overall, by language and by
+source set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kilde.annotations.loader import gold_record, source_for
+from kilde.annotations.stats import read_folds
+from kilde.annotations.store import load_annotations
+from kilde.continuation import TASK as CONTINUATION_TASK
+from kilde.evaluate import Counts, gold_article, metrics_from_counts, score_article
+from kilde.linear import LinearModel
+from kilde.pipeline import analyse_text, build_pipeline
+from kilde.schema import doc_to_kilde
+from kilde.speakers import TASK as SPEAKERS_TASK
+
+CUE_MODELS = "training/attribution/output/cue-fold{k}/cue_model"
+CONTINUATION = "training/continuation/output/fold{k}.json"
+SPEAKERS = "training/speakers/output/fold{k}.json"
+FIGURES = ("attribution", "indirect_mixed", "relayed", "hedges", "direct", "quotes")
+
+
+def summary(counts: Counts) -> dict[str, Any]:
+    metrics = metrics_from_counts(counts)
+    out: dict[str, Any] = {name: metrics[name]["f1"] for name in FIGURES}
+    out["speaker_accuracy"] = metrics["speaker_accuracy"]
+    out["texts"] = counts.articles
+    out["gold_quotes"] = counts.gold_quotes
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rules-only", action="store_true", help="no trained piece at all")
+    parser.add_argument("--cue-models", default=CUE_MODELS, help="cue recognizer of fold {k}; '' for none")
+    parser.add_argument(
+        "--continuation", default=CONTINUATION, help="continuation model of fold {k}; '' for none"
+    )
+    parser.add_argument("--speakers", default=SPEAKERS, help="speaker ranker of fold {k}; '' for none")
+    parser.add_argument("--folds", default="1,2,3,4,5")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    folds = read_folds()
+    if folds is None:
+        print("no annotations/folds.json", file=sys.stderr)
+        return 2
+    annotations = [a for a in load_annotations() if a.status == "done" and a.key in folds]
+    totals: dict[str, Counts] = {}
+    for k in (int(k) for k in args.folds.split(",")):
+        cue = args.cue_models.format(k=k) if args.cue_models else None
+        continuation = (
+            LinearModel.from_disk(args.continuation.format(k=k), CONTINUATION_TASK)
+            if args.continuation
+            else None
+        )
+        pipelines = {
+            lang: build_pipeline(lang, use_model=not args.rules_only, cue_model=cue, learned_cues=bool(cue))
+            for lang in ("nb", "nn")
+        }
+        speakers = LinearModel.from_disk(args.speakers.format(k=k), SPEAKERS_TASK) if args.speakers else None
+        for nlp in pipelines.values():
+            nlp.get_pipe("kilde_quotes").model = None if args.rules_only else continuation
+            nlp.get_pipe("kilde_speakers").model = None if args.rules_only else speakers
+        for annotation in (a for a in annotations if folds[a.key] == k):
+            gold = gold_article(gold_record(annotation, source_for(annotation)))
+            doc = analyse_text(pipelines[gold.language], gold.text)
+            counts = score_article(gold, doc_to_kilde(doc, gold.id)).counts
+            for group in ("all", gold.language, annotation.source_set, f"fold{k}"):
+                totals[group] = totals.get(group, Counts()) + counts
+        print(f"fold {k}: attribution F {summary(totals[f'fold{k}'])['attribution']}", file=sys.stderr)
+    result = {group: summary(counts) for group, counts in sorted(totals.items())}
+    text = json.dumps(result, indent=1)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

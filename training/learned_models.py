@@ -1,0 +1,78 @@
+"""The command line both small learned models of kilde's stages share (``kilde.linear``).
+
+``--cv`` trains one model per corpus fold on the other four folds, writes it to
+``<here>/output/fold<K>.json`` (``training/folds.py`` reads them) and scores it on its held-out
+fold; ``--all`` trains on every fold and writes the shipped model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
+
+from kilde.linear import LinearModel
+
+
+class FoldedExample(Protocol):
+    fold: int
+
+
+T = TypeVar("T", bound=FoldedExample)
+Scores = dict[str, Any]
+
+
+@dataclass
+class LinearModelTraining(Generic[T]):
+    """How one model is trained: its examples, their folds, fitting and held-out scoring."""
+
+    doc: str
+    """The training script's docstring: its first line describes the command."""
+    here: Path
+    """The model's training folder: ``output/`` and ``metrics/`` go there."""
+    packaged: Path
+    make_examples: Callable[[], list[T]]
+    """Every example, each with its corpus fold in ``fold``."""
+    fit: Callable[[Sequence[T]], LinearModel]
+    score: Callable[[Sequence[tuple[LinearModel, T]]], Scores]
+    """Figures for held-out examples, each with the model that did not see it."""
+    extra_scores: Callable[[Sequence[tuple[LinearModel, T]]], dict[str, Scores]] | None = None
+
+    def main(self) -> int:
+        parser = argparse.ArgumentParser(description=self.doc.splitlines()[0])
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--cv", action="store_true", help="a model per held-out fold, scored on it")
+        which.add_argument("--all", action="store_true", help="train on every fold, write the shipped model")
+        parser.add_argument("--out", type=Path, default=self.packaged, help="where --all writes the model")
+        args = parser.parse_args()
+        examples = self.make_examples()
+        if args.all:
+            model = self.fit(examples)
+            model.to_disk(args.out)
+            print(f"{args.out}: {len(model.weights)} weights")
+            return 0
+        results: dict[str, Scores] = {}
+        pooled: list[tuple[LinearModel, T]] = []
+        (self.here / "output").mkdir(exist_ok=True)
+        for fold in sorted({e.fold for e in examples}):
+            model = self.fit([e for e in examples if e.fold != fold])
+            model.to_disk(self.here / "output" / f"fold{fold}.json")
+            held_out = [(model, e) for e in examples if e.fold == fold]
+            results[f"fold{fold}"] = self.score(held_out)
+            pooled.extend(held_out)
+        results["all"] = self.score(pooled)
+        if self.extra_scores is not None:
+            results.update(self.extra_scores(pooled))
+        (self.here / "metrics").mkdir(exist_ok=True)
+        name = self.packaged.stem
+        (self.here / "metrics" / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n")
+        print(json.dumps(results, indent=1))
+        return 0
+
+
+def run(training: LinearModelTraining[Any]) -> None:
+    sys.exit(training.main())

@@ -1,0 +1,160 @@
+"""Train the speaker-mention ranker (``kilde.speakers``) on the corpus.
+
+    python training/speakers/train.py --cv     # per fold K: output/foldK.json, trained on the others
+    python training/speakers/train.py --all    # every fold -> src/kilde/models/speakers.json
+
+Examples come from kilde itself: the shipped pipeline runs up to the attribution stage, and for
+every quote it finds that matches an annotated quote (Dice of the contents at least 0.5, as the
+scorer matches), the ranker gathers its candidates (``SpeakerRanker.rerank`` with the corpus as
+the decision). A candidate is right when it overlaps the annotated speaker mention, or, unless it
+is a pronoun, when its words name the annotated speaker or one of the speaker's aliases by the
+scorer's rule. The shipped cue recognizer and continuation model make the quotes: they saw every
+fold, but only shape which quotes exist; the labels and the ranker's features of a held-out fold
+are never trained on. ``--cv`` reports, over the held-out folds, how often the quote's speaker
+comes out right with the rules' mention and with the ranker's choice; ``training/folds.py
+--speakers`` scores kilde's attribution with the fold models. CPU only, a few minutes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# training/learned_models.py: the command line the learned models share.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from learned_models import LinearModelTraining, run
+
+from kilde import linear
+from kilde.annotations.stats import read_folds
+from kilde.annotations.store import Annotation, load_annotations, load_source
+from kilde.annotations.store import Quote as GoldQuote
+from kilde.evaluate import PRONOUNS, speaker_right
+from kilde.linear import LinearModel
+from kilde.pipeline import build_pipeline
+from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker
+from kilde.tokenization import make_doc
+from kilde.types import Quote
+
+HERE = Path(__file__).parent
+L2 = 1.0
+MATCH_DICE = 0.5
+
+
+@dataclass
+class Group:
+    """One quote's candidates with the corpus's answers."""
+
+    fold: int
+    candidates: list[dict[str, float]]
+    labels: list[bool]
+    rules_right: bool
+
+
+def _chars(spans: list[tuple[int, int]]) -> set[int]:
+    return {i for start, end in spans for i in range(start, end)}
+
+
+def _matching_gold(quote: Quote, gold: list[GoldQuote]) -> GoldQuote | None:
+    predicted = _chars([(s.start_char, s.end_char) for s in quote.content])
+    best, best_dice = None, MATCH_DICE
+    for candidate in gold:
+        chars = _chars([tuple(part) for part in candidate.content])  # type: ignore[misc]
+        if not chars or not predicted:
+            continue
+        dice = 2 * len(predicted & chars) / (len(predicted) + len(chars))
+        if dice >= best_dice:
+            best, best_dice = candidate, dice
+    return best
+
+
+def _is_right(candidate: Candidate, gold: GoldQuote) -> bool:
+    span = candidate.span
+    mention = gold.speaker_mention
+    if mention is not None and span.start_char < mention[1] and mention[0] < span.end_char:
+        return True
+    if span.text.lower() in PRONOUNS:
+        return False
+    return speaker_right(span.text, gold.speaker, gold.speaker_aliases, gold.speaker_kind)
+
+
+def groups_of(annotation: Annotation, fold: int, nlp: Language) -> list[Group]:
+    text = load_source(annotation.source_set, annotation.id).text
+    doc: Doc = make_doc(nlp, text)
+    for name, component in nlp.pipeline:
+        if name == "kilde_speakers":
+            break
+        doc = component(doc)
+    ranker: SpeakerRanker = nlp.get_pipe("kilde_speakers")  # type: ignore[assignment]
+    out: list[Group] = []
+
+    def answer(quote: Quote, candidates: list[Candidate]) -> None:
+        gold = _matching_gold(quote, annotation.quotes)
+        if gold is None or gold.speaker is None or not candidates:
+            return None
+        labels = [_is_right(c, gold) for c in candidates]
+        rules = [label for c, label in zip(candidates, labels, strict=True) if c.rules_choice]
+        out.append(Group(fold, [c.features for c in candidates], labels, any(rules)))
+        return None
+
+    ranker.rerank(doc, answer)
+    return out
+
+
+def fit(groups: Sequence[Group]) -> LinearModel:
+    features = [f for g in groups for f in g.candidates]
+    labels = [label for g in groups for label in g.labels]
+    return linear.fit(TASK, features, labels, l2=L2)
+
+
+def choice_scores(held_out: Sequence[tuple[LinearModel, Group]], margin: float = 0.0) -> dict[str, float]:
+    """Share of held-out quotes whose chosen mention is right: the rules', and the ranker's."""
+    rules = ranked = 0
+    for model, group in held_out:
+        rules += group.rules_right
+        scored = [
+            (model.probability(f), label, f.get("rules_choice", 0.0) > 0)
+            for f, label in zip(group.candidates, group.labels, strict=True)
+        ]
+        best_p, best_label, best_is_rules = max(scored, key=lambda t: t[0])
+        rules_p = max((p for p, _, is_rules in scored if is_rules), default=None)
+        floor = model.threshold if rules_p is None else rules_p + margin
+        replaced = not best_is_rules and best_p >= floor and best_p >= model.threshold
+        ranked += best_label if replaced else group.rules_right
+    n = max(1, len(held_out))
+    return {"quotes": len(held_out), "rules_right": round(rules / n, 4), "ranked_right": round(ranked / n, 4)}
+
+
+def margins(held_out: Sequence[tuple[LinearModel, Group]]) -> dict[str, dict[str, float]]:
+    """The choice over all held-out quotes when a replacement must beat the rules by a margin."""
+    return {f"all, margin {margin}": choice_scores(held_out, margin) for margin in (0.1, 0.2, 0.3)}
+
+
+def all_groups() -> list[Group]:
+    folds = read_folds()
+    if folds is None:
+        raise SystemExit("no annotations/folds.json")
+    pipelines = {}
+    for lang in ("nb", "nn"):
+        nlp = build_pipeline(lang)
+        nlp.get_pipe("kilde_speakers").model = None  # type: ignore[attr-defined]
+        pipelines[lang] = nlp
+    groups = [
+        group
+        for annotation in load_annotations()
+        if annotation.status == "done" and annotation.key in folds
+        for group in groups_of(annotation, folds[annotation.key], pipelines[annotation.language])
+    ]
+    print(f"{len(groups)} quotes, {sum(len(g.labels) for g in groups)} candidates", file=sys.stderr)
+    return groups
+
+
+if __name__ == "__main__":
+    training = LinearModelTraining(
+        __doc__, HERE, PACKAGED_MODEL, all_groups, fit, choice_scores, extra_scores=margins
+    )
+    run(training)
