@@ -21,8 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from kilde.annotations.loader import gold_record, source_for
-from kilde.annotations.stats import read_folds
-from kilde.annotations.store import load_annotations
+from kilde.annotations.stats import folded_annotations
 from kilde.continuation import TASK as CONTINUATION_TASK
 from kilde.evaluate import Counts, gold_article, metrics_from_counts, score_article
 from kilde.linear import LinearModel
@@ -56,11 +55,7 @@ def main() -> int:
     parser.add_argument("--folds", default="1,2,3,4,5")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    folds = read_folds()
-    if folds is None:
-        print("no annotations/folds.json", file=sys.stderr)
-        return 2
-    annotations = [a for a in load_annotations() if a.status == "done" and a.key in folds]
+    annotations = folded_annotations()
     totals: dict[str, Counts] = {}
     for k in (int(k) for k in args.folds.split(",")):
         cue = args.cue_models.format(k=k) if args.cue_models else None
@@ -77,7 +72,7 @@ def main() -> int:
         for nlp in pipelines.values():
             nlp.get_pipe("kilde_quotes").model = None if args.rules_only else continuation
             nlp.get_pipe("kilde_speakers").model = None if args.rules_only else speakers
-        for annotation in (a for a in annotations if folds[a.key] == k):
+        for annotation in (a for a, fold in annotations if fold == k):
             gold = gold_article(gold_record(annotation, source_for(annotation)))
             doc = analyse_text(pipelines[gold.language], gold.text)
             counts = score_article(gold, doc_to_kilde(doc, gold.id)).counts

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from kilde.text import DASH_OPENING, DocCache, Paragraph, sentences, words
+from kilde.text import DASH_OPENING, Paragraph, doc_has_morphology, sentences, words
 
 TASK = "continuation"
 """The :class:`kilde.linear.LinearModel` task of a line-continuation model."""
@@ -38,14 +38,6 @@ TAG_LOOKAHEAD_LINES = 3
 LAYOUT_MIN_WORDS = 4
 """Lines shorter than this (headings, bylines) say nothing about the text's layout."""
 _CLOSING_PUNCTUATION = re.compile(r"[.!?…:]+[»”\"]?\s*$")
-
-
-_MORPHOLOGY: DocCache[bool] = DocCache()
-
-
-def doc_has_morphology(doc: Doc) -> bool:
-    """Whether a tagger set the Doc's morphology (checked once per Doc)."""
-    return _MORPHOLOGY.get(doc, lambda d: d.has_annotation("MORPH"))
 
 
 def one_sentence_share(text: str, paras: Sequence[Paragraph], language: str) -> float:

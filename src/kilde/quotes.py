@@ -66,7 +66,9 @@ class QuoteFinder(LearnedComponent):
         quotes = read_quotes(doc)
         cue_by_start = self.tag_cues(doc)
         paras = paragraphs(doc)
-        layout = one_sentence_share(doc_text(doc), paras, self.language) if self.model else 0.0
+        # The layout only matters to the continuation model, and only where a dash line opens.
+        has_dash = any(para.dash_body_start is not None for para in paras)
+        layout = one_sentence_share(doc_text(doc), paras, self.language) if self.model and has_dash else 0.0
         i = 0
         while i < len(paras):
             para = paras[i]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -28,7 +28,15 @@ from typing import ClassVar
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kilde.component import PACKAGED, LearnedComponent, Scorer, packaged_or_path, stage_config, stage_lexicon
+from kilde.component import (
+    PACKAGED,
+    LearnedComponent,
+    LexiconComponent,
+    Scorer,
+    packaged_or_path,
+    stage_config,
+    stage_lexicon,
+)
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
 from kilde.text import Paragraph, Ranges, doc_has_parse, paragraphs
@@ -64,11 +72,35 @@ class Candidate:
 
     @property
     def rules_choice(self) -> bool:
-        return self.features.get("rules_choice", 0.0) > 0
+        return is_rules_choice(self.features)
+
+
+def is_rules_choice(features: Mapping[str, float]) -> bool:
+    """Whether a candidate with these features overlaps the rules' own mention."""
+    return features.get("rules_choice", 0.0) > 0
+
+
+def replacement(
+    model: LinearModel, candidates: Sequence[Mapping[str, float]], margin: float = 0.0
+) -> int | None:
+    """Index of the candidate (by its features) that replaces the rules' mention, or None.
+
+    The most probable candidate wins when it is not the rules' choice, reaches the model's
+    threshold, and beats every candidate that is the rules' choice by ``margin``.
+    """
+    if not candidates:
+        return None
+    probabilities = [model.probability(features) for features in candidates]
+    best = max(range(len(candidates)), key=probabilities.__getitem__)
+    rules = [p for p, features in zip(probabilities, candidates, strict=True) if is_rules_choice(features)]
+    floor = max(rules) + margin if rules else model.threshold
+    if is_rules_choice(candidates[best]) or probabilities[best] < max(floor, model.threshold):
+        return None
+    return best
 
 
 @dataclass
-class SpeakerRanker(LearnedComponent):
+class SpeakerRanker(LearnedComponent, LexiconComponent):
     """Component ``kilde_speakers``."""
 
     lexicon: Lexicon
@@ -80,15 +112,15 @@ class SpeakerRanker(LearnedComponent):
     model_file: ClassVar[str] = "speakers.json"
     model_task: ClassVar[str] = TASK
 
-    @property
-    def language(self) -> str:
-        return self.lexicon.language
-
     def __call__(self, doc: Doc) -> Doc:
         model = self.model
         if model is None:
             return doc
         return self.rerank(doc, lambda quote, candidates: self._best(model, candidates))
+
+    def _best(self, model: LinearModel, candidates: list[Candidate]) -> Candidate | None:
+        chosen = replacement(model, [c.features for c in candidates], self.margin)
+        return None if chosen is None else candidates[chosen]
 
     def rerank(self, doc: Doc, decide: SpeakerDecision) -> Doc:
         """Put each quote's candidates to ``decide`` and keep its answer (training passes the corpus's)."""
@@ -109,15 +141,6 @@ class SpeakerRanker(LearnedComponent):
         if changed:
             write_quotes(doc, quotes)
         return doc
-
-    def _best(self, model: LinearModel, candidates: list[Candidate]) -> Candidate | None:
-        if not candidates:
-            return None
-        scored = [(model.probability(c.features), c) for c in candidates]
-        best_probability, best = max(scored, key=lambda pair: pair[0])
-        rules = [p for p, c in scored if c.rules_choice]
-        floor = max(rules) + self.margin if rules else model.threshold
-        return best if best_probability >= floor and best_probability >= model.threshold else None
 
     def candidates(
         self, doc: Doc, quotes: Sequence[Quote], index: int, view: _DocView | None = None

@@ -68,11 +68,17 @@ class DocCache(Generic[T]):
 # checked when a stage first asks, after the trained components have run.
 _TEXTS: DocCache[str] = DocCache()
 _PARSED: DocCache[bool] = DocCache()
+_MORPHOLOGY: DocCache[bool] = DocCache()
 
 
 def doc_has_parse(doc: Doc) -> bool:
     """``doc.has_annotation("DEP")``, checked once per Doc (the check scans every token)."""
     return _PARSED.get(doc, lambda d: d.has_annotation("DEP"))
+
+
+def doc_has_morphology(doc: Doc) -> bool:
+    """``doc.has_annotation("MORPH")`` (a tagger's tense, person, …), checked once per Doc."""
+    return _MORPHOLOGY.get(doc, lambda d: d.has_annotation("MORPH"))
 
 
 def doc_text(doc: Doc) -> str:

@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from learned_models import LinearModelTraining, run
 
 from kilde import linear
-from kilde.annotations.stats import read_folds
-from kilde.annotations.store import Annotation, Source, load_annotations, load_source
+from kilde.annotations.stats import folded_annotations
+from kilde.annotations.store import Annotation, Source, load_source
 from kilde.continuation import PACKAGED_MODEL, TASK, one_sentence_share
 from kilde.linear import LinearModel
 from kilde.pipeline import build_pipeline
@@ -60,15 +60,10 @@ class Text:
 
 
 def corpus_texts() -> list[Text]:
-    folds = read_folds()
-    if folds is None:
-        raise SystemExit("no annotations/folds.json")
-    out = []
-    for annotation in load_annotations():
-        if annotation.status == "done" and annotation.key in folds:
-            source = load_source(annotation.source_set, annotation.id)
-            out.append(Text(annotation, source, folds[annotation.key]))
-    return out
+    return [
+        Text(annotation, load_source(annotation.source_set, annotation.id), fold)
+        for annotation, fold in folded_annotations()
+    ]
 
 
 def _line_of(paras: list[Paragraph], position: int) -> int | None:

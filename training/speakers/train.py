@@ -31,13 +31,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from learned_models import LinearModelTraining, run
 
 from kilde import linear
-from kilde.annotations.stats import read_folds
-from kilde.annotations.store import Annotation, load_annotations, load_source
+from kilde.annotations.stats import folded_annotations
+from kilde.annotations.store import Annotation, load_source
 from kilde.annotations.store import Quote as GoldQuote
 from kilde.evaluate import PRONOUNS, speaker_right
 from kilde.linear import LinearModel
 from kilde.pipeline import build_pipeline
-from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker
+from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker, replacement
 from kilde.tokenization import make_doc
 from kilde.types import Quote
 
@@ -120,15 +120,8 @@ def choice_scores(held_out: Sequence[tuple[LinearModel, Group]], margin: float =
     rules = ranked = 0
     for model, group in held_out:
         rules += group.rules_right
-        scored = [
-            (model.probability(f), label, f.get("rules_choice", 0.0) > 0)
-            for f, label in zip(group.candidates, group.labels, strict=True)
-        ]
-        best_p, best_label, best_is_rules = max(scored, key=lambda t: t[0])
-        rules_p = max((p for p, _, is_rules in scored if is_rules), default=None)
-        floor = model.threshold if rules_p is None else rules_p + margin
-        replaced = not best_is_rules and best_p >= floor and best_p >= model.threshold
-        ranked += best_label if replaced else group.rules_right
+        chosen = replacement(model, group.candidates, margin)
+        ranked += group.rules_right if chosen is None else group.labels[chosen]
     n = max(1, len(held_out))
     return {"quotes": len(held_out), "rules_right": round(rules / n, 4), "ranked_right": round(ranked / n, 4)}
 
@@ -139,9 +132,6 @@ def margins(held_out: Sequence[tuple[LinearModel, Group]]) -> dict[str, dict[str
 
 
 def all_groups() -> list[Group]:
-    folds = read_folds()
-    if folds is None:
-        raise SystemExit("no annotations/folds.json")
     pipelines = {}
     for lang in ("nb", "nn"):
         nlp = build_pipeline(lang, cue_model=CUE_MODEL)
@@ -149,9 +139,8 @@ def all_groups() -> list[Group]:
         pipelines[lang] = nlp
     groups = [
         group
-        for annotation in load_annotations()
-        if annotation.status == "done" and annotation.key in folds
-        for group in groups_of(annotation, folds[annotation.key], pipelines[annotation.language])
+        for annotation, fold in folded_annotations()
+        for group in groups_of(annotation, fold, pipelines[annotation.language])
     ]
     print(f"{len(groups)} quotes, {sum(len(g.labels) for g in groups)} candidates", file=sys.stderr)
     return groups

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from kilde.annotations import QUOTE_TYPES, RELAYED_KINDS, SPEAKER_KINDS
-from kilde.annotations.store import FOLDS_FILE, Annotation, AnnotationError, annotations_root
+from kilde.annotations.store import (
+    FOLDS_FILE,
+    Annotation,
+    AnnotationError,
+    annotations_root,
+    load_annotations,
+)
 
 DEFAULT_FOLDS = 5
 TARGETS = {"articles": 400, "attributions": 5000, "nynorsk_share": 0.40, "relayed": 700}
@@ -116,6 +122,14 @@ def read_folds(root: Path | None = None) -> dict[str, int] | None:
         return {str(k): int(v) for k, v in data["folds"].items()}
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise AnnotationError(f"cannot read {path}: {error}") from None
+
+
+def folded_annotations(root: Path | None = None) -> list[tuple[Annotation, int]]:
+    """Every finished annotation that has a fold, with its fold: what cross-validation reads."""
+    folds = read_folds(root)
+    if folds is None:
+        raise AnnotationError(f"no {folds_path(root)}: run 'kilde annotations folds' first")
+    return [(a, folds[a.key]) for a in load_annotations(root=root) if a.key in folds]
 
 
 def _order(key: str) -> str:
