@@ -4,9 +4,10 @@
     python training/folds.py --rules-only --out /tmp/rules.json
     python training/folds.py --cue-models '' --continuation '' --speakers ''  # the base model alone
 
-For held-out fold K the pipeline gets the cue recognizer, the line-continuation model and the
-speaker ranker trained on the other four folds (``{k}`` in ``--cue-models``, ``--continuation``
-and ``--speakers`` is K; ``''`` leaves a piece out). The tagger, parser and NER are the shipped
+For held-out fold K the pipeline gets the cue recognizer, the line-continuation model, the
+reported-speech model and the speaker ranker trained on the other four folds (``{k}`` in
+``--cue-models``, ``--continuation``, ``--reported`` and ``--speakers`` is K; ``''`` leaves a
+piece out). The tagger, parser and NER are the shipped
 ones (trained on the treebank, not on the corpus). Counts are summed over the five held-out
 folds, so each figure covers the whole corpus once, and are reported overall, by language and by
 source set.
@@ -26,12 +27,14 @@ from kilde.continuation import TASK as CONTINUATION_TASK
 from kilde.evaluate import Counts, gold_article, metrics_from_counts, score_article
 from kilde.linear import LinearModel
 from kilde.pipeline import analyse_text, build_pipeline
+from kilde.reported import TASK as REPORTED_TASK
 from kilde.schema import doc_to_kilde
 from kilde.speakers import TASK as SPEAKERS_TASK
 
 CUE_MODELS = "training/attribution/output/cue-fold{k}/cue_model"
 CONTINUATION = "training/continuation/output/fold{k}.json"
 SPEAKERS = "training/speakers/output/fold{k}.json"
+REPORTED = "training/reported/output/fold{k}.json"
 FIGURES = ("attribution", "indirect_mixed", "relayed", "hedges", "direct", "quotes")
 
 
@@ -52,11 +55,14 @@ def main() -> int:
         "--continuation", default=CONTINUATION, help="continuation model of fold {k}; '' for none"
     )
     parser.add_argument("--speakers", default=SPEAKERS, help="speaker ranker of fold {k}; '' for none")
+    parser.add_argument("--reported", default=REPORTED, help="reported-speech model of fold {k}; '' for none")
     parser.add_argument("--folds", default="1,2,3,4,5")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--errors", type=Path, help="write each text's errors here (JSON Lines)")
     args = parser.parse_args()
     annotations = folded_annotations()
     totals: dict[str, Counts] = {}
+    errors = args.errors.open("w", encoding="utf-8") if args.errors else None
     for k in (int(k) for k in args.folds.split(",")):
         cue = args.cue_models.format(k=k) if args.cue_models else None
         continuation = (
@@ -69,16 +75,24 @@ def main() -> int:
             for lang in ("nb", "nn")
         }
         speakers = LinearModel.from_disk(args.speakers.format(k=k), SPEAKERS_TASK) if args.speakers else None
+        reported = LinearModel.from_disk(args.reported.format(k=k), REPORTED_TASK) if args.reported else None
         for nlp in pipelines.values():
             nlp.get_pipe("kilde_quotes").model = None if args.rules_only else continuation
             nlp.get_pipe("kilde_speakers").model = None if args.rules_only else speakers
+            nlp.get_pipe("kilde_reported").model = None if args.rules_only else reported
         for annotation in (a for a, fold in annotations if fold == k):
             gold = gold_article(gold_record(annotation, source_for(annotation)))
             doc = analyse_text(pipelines[gold.language], gold.text)
-            counts = score_article(gold, doc_to_kilde(doc, gold.id)).counts
+            score = score_article(gold, doc_to_kilde(doc, gold.id), collect_errors=errors is not None)
+            counts = score.counts
+            if errors is not None:
+                record = {"id": annotation.id, "source_set": annotation.source_set, "fold": k}
+                errors.write(json.dumps(record | score.errors, ensure_ascii=False) + "\n")
             for group in ("all", gold.language, annotation.source_set, f"fold{k}"):
                 totals[group] = totals.get(group, Counts()) + counts
         print(f"fold {k}: attribution F {summary(totals[f'fold{k}'])['attribution']}", file=sys.stderr)
+    if errors is not None:
+        errors.close()
     result = {group: summary(counts) for group, counts in sorted(totals.items())}
     text = json.dumps(result, indent=1)
     if args.out:

@@ -16,13 +16,24 @@ from kilde.tokenization import adapt_tokenizer, make_doc
 from kilde.types import register_extensions
 
 # Importing the stage modules registers their factories with spaCy.
-from . import attribution, boilerplate, coref, hedges, provenance, quotes, segmentation, speakers  # noqa: F401
+from . import (  # noqa: F401
+    attribution,
+    boilerplate,
+    coref,
+    hedges,
+    provenance,
+    quotes,
+    reported,
+    segmentation,
+    speakers,
+)
 from .lang import nynorsk  # noqa: F401
 
 STAGES: tuple[str, ...] = (
     "kilde_boilerplate",
     "kilde_quotes",
     "kilde_attribution",
+    "kilde_reported",
     "kilde_speakers",
     "kilde_coref",
     "kilde_hedges",

@@ -1,0 +1,409 @@
+"""Reported speech read from the dependency parse and judged by a model learned from the corpus.
+
+The rules of ``kilde_attribution`` find indirect speech behind the cue words they list
+(``sier at``, ``mener``, ``ifølge``). The long tail escapes them: rare verbs ("slo fast at",
+"gjorde et poeng av at"), nouns ("kom med en klar beskjed om at", "Konklusjonen er at"),
+infinitives of requests ("ba styret vurdere saken") and cues the lexicon has but whose clause
+the rules bound differently. This stage reads every such structure in the parse instead:
+
+- a clause or an infinitive governed by a word, directly or through a preposition
+  (``mener [regjeringen tar feil]``, ``advarte mot [at kuttene rammer de svakeste]``);
+- a clause that a prepositional phrase qualifies (``[Brannen er] ifølge brannvesenet
+  [under kontroll]``), whose content is the clause without the phrase.
+
+Each structure is a :class:`Candidate`. A :class:`kilde.linear.LinearModel` trained on the
+reported-speech corpus (``training/reported/train.py``) reads its words, the parse around it
+and the cue lexicons, and the stage keeps the candidates it accepts where no other quote lies,
+with the subject (or possessor, or the prepositional phrase's noun) as the speaker mention for
+``kilde_speakers`` to confirm or replace.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from kilde.component import (
+    PACKAGED,
+    LearnedComponent,
+    LexiconComponent,
+    Scorer,
+    packaged_or_path,
+    stage_config,
+    stage_lexicon,
+)
+from kilde.lexicon import Lexicon
+from kilde.linear import LinearModel
+from kilde.text import Ranges, doc_has_parse, doc_text
+from kilde.types import Quote, read_quotes, write_quotes
+
+TASK = "reported"
+"""The :class:`kilde.linear.LinearModel` task of a reported-speech model."""
+PACKAGED_MODEL = Path(__file__).parent / "models" / "reported.json"
+"""The model trained on the whole corpus (``training/reported/train.py --all``)."""
+
+CLAUSE_HEADS = frozenset({"VERB", "AUX"})
+CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN"})
+LINKING_POS = frozenset({"ADP", "SCONJ"})
+OBJECT_DEPS = frozenset({"DOBJ", "obj"})
+OBJECT_OF_PREPOSITION = frozenset({"PUTFYLL", "obl", "nmod", "obj"})
+OBJECT_POS = frozenset({"NOUN", "PROPN", "ADJ", "INTJ", "NUM"})
+SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
+COPULAS = frozenset({"være", "vere"})
+"""``Konklusjonen er at …``: the report's cue is the copula's subject, not the copula."""
+COMPLEMENTISERS = frozenset({"at", "om"})
+"""Left out of the content: the report is the clause the complementiser opens."""
+FORMAL_SUBJECTS = frozenset({"det"})
+"""``det heiter``, ``det blir sagt``: no source as subject, so one may stand in a phrase."""
+SOURCE_PREPOSITIONS = frozenset({"i", "av", "fra", "frå"})
+MAX_CONTENT_TOKENS = 120
+QUOTE_MARKS = '«»“”"'
+EDGE = ",.;:!?–-—" + QUOTE_MARKS + "()"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A structure in the parse that may report speech: content, cue and speaker mention."""
+
+    kind: str
+    """``clause`` (a clause or infinitive governed by the cue), ``object`` (a noun phrase the cue
+    takes as its object) or ``qualified`` (a clause a phrase qualifies)."""
+    cue: Token
+    head: Token
+    """The content's head: the clause's verb, or for ``qualified`` the clause the phrase is in."""
+    link: Token | None
+    """The preposition between cue and clause (``advarte mot at``), if any."""
+    content: tuple[tuple[int, int], ...]
+    """Character ranges of the content (two when a qualifying phrase sits inside the clause)."""
+    speaker: tuple[int, int] | None
+    """Token range of the mention the structure names as the source."""
+
+    @property
+    def start_char(self) -> int:
+        return self.content[0][0]
+
+    @property
+    def end_char(self) -> int:
+        return self.content[-1][1]
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token range ``[start, end)`` without edge punctuation, as characters; None if nothing is left."""
+    while start < end and (doc[start].is_punct or doc[start].text in EDGE):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].text in EDGE):
+        end -= 1
+    if start >= end:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _subtree_range(token: Token) -> tuple[int, int]:
+    return token.left_edge.i, token.right_edge.i + 1
+
+
+def _clause_content(head: Token) -> tuple[int, int] | None:
+    start, end = _subtree_range(head)
+    if end - start > MAX_CONTENT_TOKENS:
+        return None
+    doc = head.doc
+    while start < head.i and (doc[start].lower_ in COMPLEMENTISERS or doc[start].is_punct):
+        start += 1
+    return _trimmed(doc, start, end)
+
+
+def _mention(token: Token) -> tuple[int, int]:
+    """The phrase a subject token heads, without relative clauses or appositions after a comma.
+
+    A title and the name after it sometimes come out of the parser as two subjects of one verb
+    (``Fylkeslege Kari Holm``): adjacent sibling subjects join the mention."""
+    start, end = _subtree_range(token)
+    for child in token.rights:
+        if child.text == "," or child.pos_ in CLAUSE_HEADS:
+            end = min(end, child.left_edge.i)
+    start, end = min(start, token.i), max(end, token.i + 1)
+    if token.dep_ in SUBJECT_DEPS:
+        siblings = sorted((c for c in token.head.children if c.dep_ in SUBJECT_DEPS), key=lambda c: c.i)
+        for sibling in siblings:
+            if sibling.i == end and sibling.pos_ == "PROPN":
+                end = max(end, sibling.right_edge.i + 1)
+    return start, end
+
+
+def _verb_chain(token: Token) -> Iterator[Token]:
+    """The verb and the auxiliaries above it (``har sagt``: the subject sits on ``har``)."""
+    current = token
+    for _ in range(3):
+        yield current
+        if current.dep_ not in ("INFV", "xcomp", "aux") or current.head == current:
+            return
+        current = current.head
+
+
+def _subject(token: Token) -> Token | None:
+    """The subject of a verb, looking up through its auxiliaries."""
+    for verb in _verb_chain(token):
+        for child in verb.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+    return None
+
+
+def _source_phrase(verb: Token) -> Token | None:
+    """The noun of ``i rapporten`` or ``av styret`` on a verb or its auxiliaries: ``I vedtektene
+    heiter det at …``, ``Det blir opplyst av politiet at …``."""
+    for current in _verb_chain(verb):
+        for child in current.children:
+            if child.pos_ == "ADP" and child.lower_ in SOURCE_PREPOSITIONS:
+                objects = [c for c in child.children if c.dep_ in OBJECT_OF_PREPOSITION]
+                if objects and objects[0].pos_ in ("NOUN", "PROPN"):
+                    return objects[0]
+    return None
+
+
+def _speaker_of(cue: Token) -> tuple[int, int] | None:
+    if cue.pos_ in ("VERB", "AUX"):
+        subject = _subject(cue)
+        if subject is None or subject.lower_ in FORMAL_SUBJECTS:
+            subject = _source_phrase(cue) or subject
+        return _mention(subject) if subject is not None else None
+    if cue.pos_ == "ADP":
+        objects = [c for c in cue.children if c.dep_ in OBJECT_OF_PREPOSITION]
+        return _mention(objects[0]) if objects else None
+    for child in cue.lefts:  # "hans forslag", "regjeringens beskjed"
+        if child.dep_ == "DET" and ("Yes" in child.morph.get("Poss") or child.tag_.endswith("gen")):
+            return _mention(child)
+    governor = cue.head.head if cue.head.pos_ in LINKING_POS else cue.head
+    if governor.pos_ in ("VERB", "AUX") and governor != cue:
+        subject = _subject(governor)
+        if subject is not None and subject != cue:
+            return _mention(subject)
+    return None
+
+
+def candidates(doc: Doc) -> Iterator[Candidate]:
+    """Every structure of the parse that could report speech (see the module's docstring)."""
+    for token in doc:
+        if token.pos_ in CLAUSE_HEADS and token.dep_ != "ROOT" and token.head != token:
+            yield from _clause_candidate(token)
+        elif token.dep_ in OBJECT_DEPS and token.head.pos_ == "VERB" and token.pos_ in OBJECT_POS:
+            candidate = _object_candidate(token)
+            if candidate is not None:
+                yield candidate
+        if token.pos_ == "ADP" and token.head != token and token.head.pos_ in CLAUSE_HEADS:
+            candidate = _qualified_candidate(token)
+            if candidate is not None:
+                yield candidate
+
+
+def _clause_candidate(head: Token) -> Iterator[Candidate]:
+    governor = head.head
+    link: Token | None = None
+    if governor.pos_ in LINKING_POS and governor.head != governor:
+        link, governor = governor, governor.head
+    if governor.pos_ not in CUE_POS or governor.is_space:
+        return
+    opens_clause = any(c.dep_ in SUBJECT_DEPS or c.dep_ in ("SBU", "mark") for c in head.children)
+    infinitive = "Inf" in head.morph.get("VerbForm")
+    if not opens_clause and not infinitive:
+        return
+    if infinitive and governor.pos_ == "AUX":
+        return  # "vil kutte": a modal and its verb, not a report
+    content = _clause_content(head)
+    if content is None or content[0] < governor.idx < content[1]:
+        return
+    cue = governor
+    if governor.lemma_.lower() in COPULAS:
+        subject = _subject(governor)
+        if subject is None or subject.pos_ != "NOUN":
+            return
+        cue = subject
+    yield Candidate("clause", cue, head, link, (content,), _speaker_of(cue))
+
+
+def _object_candidate(head: Token) -> Candidate | None:
+    """``avviste kravet``, ``uttrykte bekymring for kuttene``: what was said, as a noun phrase."""
+    start, end = _subtree_range(head)
+    if end - start > MAX_CONTENT_TOKENS:
+        return None
+    content = _trimmed(head.doc, start, end)
+    cue = head.head
+    if content is None or content[0] < cue.idx < content[1]:
+        return None
+    return Candidate("object", cue, head, None, (content,), _speaker_of(cue))
+
+
+def _qualified_candidate(phrase: Token) -> Candidate | None:
+    if not any(c.dep_ in OBJECT_OF_PREPOSITION for c in phrase.children):
+        return None
+    clause = phrase.head
+    start, end = _subtree_range(clause)
+    if end - start > MAX_CONTENT_TOKENS:
+        return None
+    phrase_start, phrase_end = _subtree_range(phrase)
+    doc = phrase.doc
+    parts = [r for r in (_trimmed(doc, start, phrase_start), _trimmed(doc, phrase_end, end)) if r is not None]
+    if not parts:
+        return None
+    return Candidate("qualified", phrase, clause, None, tuple(parts), _speaker_of(phrase))
+
+
+# ------------------------------------------------------------------ features
+
+
+@dataclass(frozen=True)
+class CueWords:
+    """What the lexicons say about a cue word."""
+
+    speech: frozenset[str]
+    according: frozenset[str]
+
+    @classmethod
+    def from_lexicon(cls, lexicon: Lexicon) -> CueWords:
+        return cls(lexicon.speech_verbs, lexicon.according_to)
+
+
+def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
+    """What the model reads of one candidate: its words, the parse around it and the lexicons."""
+    cue, head, link = candidate.cue, candidate.head, candidate.link
+    lemma = cue.lemma_.lower() or cue.lower_
+    path = f"{candidate.kind}:{head.dep_}" + (f">{link.lower_}" if link is not None else "")
+    out: dict[str, float] = {
+        "bias": 1.0,
+        f"kind={candidate.kind}": 1.0,
+        f"lemma={lemma}": 1.0,
+        f"word={cue.lower_}": 1.0,
+        f"cue_pos={cue.pos_}": 1.0,
+        f"cue_dep={cue.dep_}": 1.0,
+        f"path={path}": 1.0,
+        f"lemma_path={lemma}|{path}": 1.0,
+        f"pos_path={cue.pos_}|{path}": 1.0,
+        f"head_pos={head.pos_}": 1.0,
+        "speech_lexicon": float(cue.lower_ in cue_words.speech or lemma in cue_words.speech),
+        "according_lexicon": float(cue.lower_ in cue_words.according),
+        "has_speaker": float(candidate.speaker is not None),
+    }
+    if candidate.kind == "qualified":
+        for child in cue.children:
+            if child.dep_ in OBJECT_OF_PREPOSITION:
+                out[f"object_lemma={child.lemma_.lower()}"] = 1.0
+                out[f"object_ent={child.ent_type_ or 'none'}"] = 1.0
+    if link is not None:
+        out[f"link={link.lower_}"] = 1.0
+        out[f"lemma_link={lemma}|{link.lower_}"] = 1.0
+    for child in head.children:
+        if child.dep_ in ("SBU", "mark"):
+            out[f"complementiser={child.lower_}"] = 1.0
+            out[f"lemma_complementiser={lemma}|{child.lower_}"] = 1.0
+    for name in ("VerbForm", "Tense", "Voice"):
+        for value in cue.morph.get(name):
+            out[f"cue_{name}={value}"] = 1.0
+        for value in head.morph.get(name):
+            out[f"head_{name}={value}"] = 1.0
+    if cue.pos_ in ("AUX", "VERB"):
+        subject = _subject(cue)
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+            # "Konklusjonen er at …": the report's noun is the copula's subject.
+            out[f"subject_lemma={subject.lemma_.lower()}"] = 1.0
+    if candidate.speaker is not None:
+        doc = cue.doc
+        speaker = doc[candidate.speaker[0] : candidate.speaker[1]]
+        root = speaker.root
+        out[f"speaker_pos={root.pos_}"] = 1.0
+        out[f"speaker_ent={root.ent_type_ or 'none'}"] = 1.0
+        if root.pos_ == "PRON":
+            out[f"speaker_pronoun={root.lower_}"] = 1.0
+        out[f"speaker_lemma={root.lemma_.lower()}"] = 1.0
+    length = sum(end - start for start, end in candidate.content)
+    out["content_chars"] = math.log1p(length)
+    out["content_before_cue"] = float(candidate.end_char <= cue.idx)
+    text = cue.doc.text
+    content_text = " ".join(text[s:e] for s, e in candidate.content)
+    out["quote_marks"] = float(any(mark in content_text for mark in QUOTE_MARKS))
+    return out
+
+
+# ------------------------------------------------------------------ the component
+
+
+@dataclass
+class ReportedSpeech(LearnedComponent, LexiconComponent):
+    """Component ``kilde_reported``: indirect and mixed speech the parse shows and the model accepts."""
+
+    lexicon: Lexicon
+    name: str = "kilde_reported"
+    scorer: Scorer | None = None
+    model: LinearModel | None = None
+    model_file: ClassVar[str] = "reported.json"
+    model_task: ClassVar[str] = TASK
+
+    def __post_init__(self) -> None:
+        self.cue_words = CueWords.from_lexicon(self.lexicon)
+
+    def __call__(self, doc: Doc) -> Doc:
+        model = self.model
+        if model is None or not doc_has_parse(doc):
+            return doc
+        quotes = read_quotes(doc)
+        scored = [
+            (model.probability(features(c, self.cue_words)), c) for c in self.open_candidates(doc, quotes)
+        ]
+        accepted = [(p, c) for p, c in scored if p >= model.threshold]
+        if not accepted:
+            return doc
+        taken: list[tuple[int, int]] = []
+        for _, candidate in sorted(accepted, key=lambda pair: -pair[0]):
+            if Ranges(taken).overlaps(candidate.start_char, candidate.end_char):
+                continue
+            quote = to_quote(doc, candidate)
+            if quote is not None:
+                quotes.append(quote)
+                taken.append((candidate.start_char, candidate.end_char))
+        quotes.sort(key=lambda q: q.start_char)
+        write_quotes(doc, quotes)
+        return doc
+
+    def open_candidates(self, doc: Doc, quotes: Iterable[Quote]) -> list[Candidate]:
+        """The candidates that lie where no quote of the earlier stages does."""
+        occupied = Ranges((q.start_char, q.end_char) for q in quotes)
+        cues = {q.cue.start for q in quotes if q.cue is not None}
+        return [
+            c
+            for c in candidates(doc)
+            if c.cue.i not in cues and not any(occupied.overlaps(s, e) for s, e in c.content)
+        ]
+
+
+def to_quote(doc: Doc, candidate: Candidate) -> Quote | None:
+    parts = [doc.char_span(s, e, alignment_mode="expand") for s, e in candidate.content]
+    if any(part is None for part in parts):
+        return None
+    text = doc_text(doc)
+    marked = any(mark in text[s:e] for s, e in candidate.content for mark in QUOTE_MARKS)
+    speaker = doc[candidate.speaker[0] : candidate.speaker[1]] if candidate.speaker is not None else None
+    return Quote(
+        type="mixed" if marked else "indirect",
+        content=[p for p in parts if p is not None],
+        cue=doc[candidate.cue.i : candidate.cue.i + 1],
+        speaker=speaker,
+    )
+
+
+@Language.factory(
+    "kilde_reported",
+    assigns=["doc.spans", "doc._.kilde_quote_attrs"],
+    requires=["doc.spans"],  # and, when it is there, the parse (else it stands aside)
+    default_config=stage_config("reported", language=None, model=PACKAGED),
+)
+def make_reported(
+    nlp: Language, name: str, language: str | None, model: str | None, scorer: Scorer | None
+) -> ReportedSpeech:
+    """``model``: ``"packaged"`` (kilde's trained model), a model file's path, or ``null``."""
+    model_found = packaged_or_path(model, TASK, PACKAGED_MODEL)
+    return ReportedSpeech(stage_lexicon(nlp.lang, language), name, scorer, model_found)
