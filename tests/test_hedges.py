@@ -189,3 +189,50 @@ def test_skal_word_lists_load_for_both_languages() -> None:
 def test_bad_entry_is_reported() -> None:
     with pytest.raises(ValueError):
         HedgeData.parse(["tvil: kanskje"])
+
+
+# ------------------------------------------------------------------ learned hedge words
+
+LEARNED_TEXT = "Kommunen får kanskje pengene i år. Mange mener det er nok penger."
+KANSKJE_MODEL_WEIGHTS = {"bias": -3.0, "word=kanskje": 6.0, "word=nok": 1.0}
+
+
+def _trained_nb() -> Language:
+    if not (kilde.pipeline.MODELS_DIR / "nb" / "config.cfg").is_file():
+        pytest.skip("needs the packaged Bokmål model (the learned words read the tagger)")
+    return kilde.pipeline.build_pipeline("nb")
+
+
+def test_a_learned_model_marks_the_words_it_accepts_in_the_journalists_voice() -> None:
+    from kilde.hedges import LEARNED, TASK
+    from kilde.linear import LinearModel
+
+    nlp = _trained_nb()
+    nlp.get_pipe("kilde_hedges").model = LinearModel(TASK, KANSKJE_MODEL_WEIGHTS)
+    assert hedges(nlp, LEARNED_TEXT) == [("kanskje", LEARNED)]
+    # Inside a direct quote the word is the speaker's, not the journalist's.
+    assert hedges(nlp, "«Vi får kanskje pengene i år», sier ordføreren.") == []
+
+
+def test_adjacent_learned_words_make_one_marker() -> None:
+    from kilde.hedges import TASK
+    from kilde.linear import LinearModel
+
+    nlp = _trained_nb()
+    model = LinearModel(TASK, {"bias": -3.0, "word=ganske": 6.0, "word=sikkert": 6.0})
+    nlp.get_pipe("kilde_hedges").model = model
+    assert [text for text, _ in hedges(nlp, "Fergen kommer ganske sikkert i morgen.")] == ["ganske sikkert"]
+
+
+def test_only_words_the_model_favours_are_judged() -> None:
+    from kilde.hedges import TASK, words_the_model_can_accept
+    from kilde.linear import LinearModel
+
+    model = LinearModel(TASK, {"bias": -1.0, "word=kanskje": 2.0, "lemma=neppe": 1.0, "word=og": -2.0})
+    assert words_the_model_can_accept(model) == frozenset({"kanskje", "neppe"})
+
+
+def test_without_a_model_only_the_rules_mark_hedges() -> None:
+    nlp = _trained_nb()
+    nlp.get_pipe("kilde_hedges").model = None
+    assert hedges(nlp, LEARNED_TEXT) == []

@@ -5,9 +5,9 @@
     python training/folds.py --cue-models '' --continuation '' --speakers ''  # the base model alone
 
 For held-out fold K the pipeline gets the cue recognizer, the line-continuation model, the
-reported-speech model and the speaker ranker trained on the other four folds (``{k}`` in
-``--cue-models``, ``--continuation``, ``--reported`` and ``--speakers`` is K; ``''`` leaves a
-piece out). The tagger, parser and NER are the shipped
+reported-speech model, the speaker ranker and the hedge-word model trained on the other four
+folds (``{k}`` in ``--cue-models``, ``--continuation``, ``--reported``, ``--speakers`` and
+``--hedges`` is K; ``''`` leaves a piece out). The tagger, parser and NER are the shipped
 ones (trained on the treebank, not on the corpus). Counts are summed over the five held-out
 folds, so each figure covers the whole corpus once, and are reported overall, by language and by
 source set.
@@ -25,6 +25,7 @@ from kilde.annotations.loader import gold_record, source_for
 from kilde.annotations.stats import folded_annotations
 from kilde.continuation import TASK as CONTINUATION_TASK
 from kilde.evaluate import Counts, gold_article, metrics_from_counts, score_article
+from kilde.hedges import TASK as HEDGES_TASK
 from kilde.linear import LinearModel
 from kilde.pipeline import analyse_text, build_pipeline
 from kilde.reported import TASK as REPORTED_TASK
@@ -35,6 +36,7 @@ CUE_MODELS = "training/attribution/output/cue-fold{k}/cue_model"
 CONTINUATION = "training/continuation/output/fold{k}.json"
 SPEAKERS = "training/speakers/output/fold{k}.json"
 REPORTED = "training/reported/output/fold{k}.json"
+HEDGES = "training/hedges/output/fold{k}.json"
 FIGURES = ("attribution", "indirect_mixed", "relayed", "hedges", "direct", "quotes")
 
 
@@ -56,6 +58,7 @@ def main() -> int:
     )
     parser.add_argument("--speakers", default=SPEAKERS, help="speaker ranker of fold {k}; '' for none")
     parser.add_argument("--reported", default=REPORTED, help="reported-speech model of fold {k}; '' for none")
+    parser.add_argument("--hedges", default=HEDGES, help="hedge-word model of fold {k}; '' for none")
     parser.add_argument("--folds", default="1,2,3,4,5")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--errors", type=Path, help="write each text's errors here (JSON Lines)")
@@ -76,10 +79,12 @@ def main() -> int:
         }
         speakers = LinearModel.from_disk(args.speakers.format(k=k), SPEAKERS_TASK) if args.speakers else None
         reported = LinearModel.from_disk(args.reported.format(k=k), REPORTED_TASK) if args.reported else None
+        hedges = LinearModel.from_disk(args.hedges.format(k=k), HEDGES_TASK) if args.hedges else None
         for nlp in pipelines.values():
             nlp.get_pipe("kilde_quotes").model = None if args.rules_only else continuation
             nlp.get_pipe("kilde_speakers").model = None if args.rules_only else speakers
             nlp.get_pipe("kilde_reported").model = None if args.rules_only else reported
+            nlp.get_pipe("kilde_hedges").model = None if args.rules_only else hedges
         for annotation in (a for a, fold in annotations if fold == k):
             gold = gold_article(gold_record(annotation, source_for(annotation)))
             doc = analyse_text(pipelines[gold.language], gold.text)

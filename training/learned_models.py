@@ -11,15 +11,22 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from kilde import linear
 from kilde.linear import LinearModel
 
 
 class FoldedExample(Protocol):
     fold: int
+
+
+class LabelledExample(Protocol):
+    fold: int
+    features: dict[str, float]
+    label: bool
 
 
 T = TypeVar("T", bound=FoldedExample)
@@ -72,6 +79,30 @@ class LinearModelTraining(Generic[T]):
         (self.here / "metrics" / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n")
         print(json.dumps(results, indent=1))
         return 0
+
+
+def fit_labelled(task: str, examples: Sequence[LabelledExample], l2: float, threshold: float) -> LinearModel:
+    """A :func:`kilde.linear.fit` model of the examples' labels that decides yes from ``threshold``."""
+    model = linear.fit(task, [e.features for e in examples], [e.label for e in examples], l2=l2)
+    return replace(model, threshold=threshold)
+
+
+def acceptance_scores(held_out: Sequence[tuple[LinearModel, LabelledExample]]) -> Scores:
+    """Precision and recall of the examples each held-out model accepts, against their labels."""
+    accepted = [e for model, e in held_out if model.decides_yes(e.features)]
+    right = sum(e.label for e in accepted)
+    gold = sum(e.label for _, e in held_out)
+    precision = right / len(accepted) if accepted else 0.0
+    recall = right / gold if gold else 0.0
+    f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "examples": len(held_out),
+        "right": gold,
+        "accepted": len(accepted),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f": round(f, 4),
+    }
 
 
 def run(training: LinearModelTraining[Any]) -> None:

@@ -19,6 +19,13 @@ left out: the direct quotes stored on the Doc where the quotes stage ran, and
 on its own account text inside «…», "…", “…” and dialogue-dash paragraphs up
 to their tag (``, sier han.``). Boilerplate lines are left out too.
 
+A third kind is learned: where a tagger ran, a :class:`kilde.linear.LinearModel` trained on
+the reported-speech corpus (``training/hedges/train.py``) reads each adverb, auxiliary, verb and
+adjective in the journalist's voice that no rule marked (its words, lemma, part of speech,
+dependency and neighbours) and marks those it judges epistemic or reportative: ``kanskje``,
+``neppe``, ``tilsynelatende``, ``ser ut til``, ``nok`` as a modal adverb but not as
+"enough". Adjacent marked words make one marker.
+
 Each quote whose frame carries a hedge gets ``quote.hedged = True``.
 """
 
@@ -27,6 +34,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.matcher import Matcher
@@ -34,11 +43,28 @@ from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import (
+    PACKAGED,
+    LearnedComponent,
+    LexiconComponent,
+    Scorer,
+    packaged_or_path,
+    stage_config,
+    stage_lexicon,
+)
 from kilde.lexicon import Lexicon
+from kilde.linear import LinearModel
 from kilde.text import Ranges, doc_text, quote_pairs, sentence_start_tokens
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, read_quotes, write_quotes
 
+TASK = "hedge"
+"""The :class:`kilde.linear.LinearModel` task of a learned hedge-word model."""
+PACKAGED_MODEL = Path(__file__).parent / "models" / "hedges.json"
+"""The model trained on the whole corpus (``training/hedges/train.py --all``)."""
+LEARNED = "learned"
+"""The label of a marker the model found."""
+CANDIDATE_POS = frozenset({"ADV", "AUX", "VERB", "ADJ", "PART"})
+"""The words the model reads: hedges are adverbs, modal and perception verbs, and adjectives."""
 REPORTATIVE = "reportative"
 EPISTEMIC = "epistemic"
 PHRASE_KINDS = (REPORTATIVE, EPISTEMIC)
@@ -104,14 +130,25 @@ def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
     return tuple(tokens)
 
 
-class HedgeDetector(LexiconComponent):
+class HedgeDetector(LearnedComponent, LexiconComponent):
     """Component ``kilde_hedges``: writes ``doc.spans[HEDGE_SPANS]`` and marks hedged quotes."""
 
+    model_file: ClassVar[str] = "hedges.json"
+    model_task: ClassVar[str] = TASK
+
     def __init__(
-        self, vocab: Vocab, lexicon: Lexicon, name: str = "kilde_hedges", scorer: Scorer | None = None
+        self,
+        vocab: Vocab,
+        lexicon: Lexicon,
+        name: str = "kilde_hedges",
+        scorer: Scorer | None = None,
+        model: LinearModel | None = None,
     ) -> None:
         self.name = name
         self.scorer = scorer
+        self.model = model
+        self._judged: tuple[LinearModel, frozenset[str]] | None = None
+        """The model and the words it can accept (:func:`words_the_model_can_accept`)."""
         self.lexicon = lexicon
         self.data = HedgeData.parse(lexicon.hedges)
         self.auxiliaries = lexicon.ha_forms | lexicon.vaere_forms
@@ -134,12 +171,14 @@ class HedgeDetector(LexiconComponent):
         strings = doc.vocab.strings
         candidates = [Span(doc, start, end, label=strings[key]) for key, start, end in self.matcher(doc)]
         candidates.extend(self._skal_markers(doc, sentences))
-        excluded = Ranges(self._excluded_ranges(doc))
+        excluded = Ranges(self.excluded_ranges(doc))
         hedges = [
             span
             for span in filter_spans(candidates)
             if not excluded.overlaps(span.start_char, span.end_char) and not self._is_verb_reading(span)
         ]
+        if self.model is not None and doc.has_annotation("POS"):
+            hedges.extend(self.learned_markers(self.model, doc, excluded, hedges))
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
         quotes = read_quotes(doc)
@@ -147,6 +186,41 @@ class HedgeDetector(LexiconComponent):
             mark_hedged_quotes(quotes, hedges, sentences)
             write_quotes(doc, quotes)
         return doc
+
+    # -- learned markers -------------------------------------------------------
+
+    def open_words(self, doc: Doc, excluded: Ranges, rule_markers: Sequence[Span]) -> list[Token]:
+        """The words the model judges: in the journalist's voice, of :data:`CANDIDATE_POS`,
+        and outside the rules' markers."""
+        marked = Ranges((s.start_char, s.end_char) for s in rule_markers)
+        return [
+            token
+            for token in doc
+            if token.pos_ in CANDIDATE_POS
+            and token.is_alpha
+            and not excluded.contains(token.idx)
+            and not marked.contains(token.idx)
+        ]
+
+    def learned_markers(
+        self, model: LinearModel, doc: Doc, excluded: Ranges, rule_markers: Sequence[Span]
+    ) -> list[Span]:
+        if self._judged is None or self._judged[0] is not model:
+            self._judged = (model, words_the_model_can_accept(model))
+        judged = self._judged[1]
+        accepted = [
+            token.i
+            for token in self.open_words(doc, excluded, rule_markers)
+            if (token.lower_ in judged or token.lemma_.lower() in judged)
+            and model.decides_yes(hedge_word_features(token))
+        ]
+        markers: list[Span] = []
+        for i in accepted:
+            if markers and markers[-1].end == i:
+                markers[-1] = Span(doc, markers[-1].start, i + 1, label=LEARNED)
+            else:
+                markers.append(Span(doc, i, i + 1, label=LEARNED))
+        return markers
 
     # -- reportative "skal" ---------------------------------------------------
 
@@ -314,7 +388,7 @@ class HedgeDetector(LexiconComponent):
 
     # -- what is not the journalist's voice -----------------------------------
 
-    def _excluded_ranges(self, doc: Doc) -> list[tuple[int, int]]:
+    def excluded_ranges(self, doc: Doc) -> list[tuple[int, int]]:
         """Character ranges of direct quotes and boilerplate lines."""
         ranges: list[tuple[int, int]] = []
         if BOILERPLATE_SPANS in doc.spans:
@@ -418,11 +492,64 @@ def mark_hedged_quotes(
                 break
 
 
+WORD_FEATURES = ("word", "lemma", "word_dep", "word_pos", "word_after", "word_head_pos")
+"""The features of :func:`hedge_word_features` that name the word itself first."""
+
+
+def words_the_model_can_accept(model: LinearModel) -> frozenset[str]:
+    """The words and lemmas that some feature of their own pushes towards a hedge.
+
+    The stage judges only these. A word the model learned nothing in favour of is left to the
+    rules rather than marked for its neighbours alone (a word never seen as a hedge is not made
+    one by its context), and skipping it spares building features for most adverbs and verbs
+    of a text."""
+    found: set[str] = set()
+    for name, weight in model.weights.items():
+        kind, _, value = name.partition("=")
+        if weight > 0 and kind in WORD_FEATURES:
+            found.add(value.split("|")[0])
+        elif weight > 0 and kind == "before_word":
+            found.add(value.split("|")[-1])
+    return frozenset(found)
+
+
+def hedge_word_features(token: Token) -> dict[str, float]:
+    """What the hedge model reads of one word: itself, its parse and its neighbours."""
+    doc = token.doc
+    word = token.lower_
+    before = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
+    after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
+    features = {
+        "bias": 1.0,
+        f"word={word}": 1.0,
+        f"lemma={token.lemma_.lower()}": 1.0,
+        f"pos={token.pos_}": 1.0,
+        f"dep={token.dep_}": 1.0,
+        f"word_dep={word}|{token.dep_}": 1.0,
+        f"word_pos={word}|{token.pos_}": 1.0,
+        f"before={before}": 1.0,
+        f"after={after}": 1.0,
+        f"before_word={before}|{word}": 1.0,
+        f"word_after={word}|{after}": 1.0,
+        f"head_pos={token.head.pos_}": 1.0,
+        f"word_head_pos={word}|{token.head.pos_}": 1.0,
+        "sentence_start": float(token.is_sent_start is True),
+    }
+    for name in ("Degree", "VerbForm", "Tense", "Voice"):
+        for value in token.morph.get(name):
+            features[f"{name}={value}"] = 1.0
+    return features
+
+
 @Language.factory(
     "kilde_hedges",
     assigns=["doc.spans", "doc._.kilde_quote_attrs"],
-    default_config=stage_config("hedges", language=None),
+    default_config=stage_config("hedges", language=None, model=PACKAGED),
     default_score_weights={"hedges_f": 0.5},
 )
-def make_hedges(nlp: Language, name: str, language: str | None, scorer: Scorer | None) -> HedgeDetector:
-    return HedgeDetector(nlp.vocab, stage_lexicon(nlp.lang, language), name, scorer)
+def make_hedges(
+    nlp: Language, name: str, language: str | None, model: str | None, scorer: Scorer | None
+) -> HedgeDetector:
+    """``model``: ``"packaged"`` (kilde's trained model), a model file's path, or ``null``."""
+    found = packaged_or_path(model, TASK, PACKAGED_MODEL)
+    return HedgeDetector(nlp.vocab, stage_lexicon(nlp.lang, language), name, scorer, found)

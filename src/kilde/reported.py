@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -82,7 +82,7 @@ class Candidate:
     content: tuple[tuple[int, int], ...]
     """Character ranges of the content (two when a qualifying phrase sits inside the clause)."""
     speaker: tuple[int, int] | None
-    """Token range of the mention the structure names as the source."""
+    """Token range of the mention the structure names as the source (see :func:`with_speaker`)."""
 
     @property
     def start_char(self) -> int:
@@ -189,6 +189,15 @@ def _speaker_of(cue: Token) -> tuple[int, int] | None:
 
 def candidates(doc: Doc) -> Iterator[Candidate]:
     """Every structure of the parse that could report speech (see the module's docstring)."""
+    return (with_speaker(c) for c in _structures(doc))
+
+
+def with_speaker(candidate: Candidate) -> Candidate:
+    """The candidate with its source mention (found only for the candidates a stage judges)."""
+    return replace(candidate, speaker=_speaker_of(candidate.cue))
+
+
+def _structures(doc: Doc) -> Iterator[Candidate]:
     for token in doc:
         if token.pos_ in CLAUSE_HEADS and token.dep_ != "ROOT" and token.head != token:
             yield from _clause_candidate(token)
@@ -224,7 +233,7 @@ def _clause_candidate(head: Token) -> Iterator[Candidate]:
         if subject is None or subject.pos_ != "NOUN":
             return
         cue = subject
-    yield Candidate("clause", cue, head, link, (content,), _speaker_of(cue))
+    yield Candidate("clause", cue, head, link, (content,), None)
 
 
 def _object_candidate(head: Token) -> Candidate | None:
@@ -236,7 +245,7 @@ def _object_candidate(head: Token) -> Candidate | None:
     cue = head.head
     if content is None or content[0] < cue.idx < content[1]:
         return None
-    return Candidate("object", cue, head, None, (content,), _speaker_of(cue))
+    return Candidate("object", cue, head, None, (content,), None)
 
 
 def _qualified_candidate(phrase: Token) -> Candidate | None:
@@ -251,7 +260,7 @@ def _qualified_candidate(phrase: Token) -> Candidate | None:
     parts = [r for r in (_trimmed(doc, start, phrase_start), _trimmed(doc, phrase_end, end)) if r is not None]
     if not parts:
         return None
-    return Candidate("qualified", phrase, clause, None, tuple(parts), _speaker_of(phrase))
+    return Candidate("qualified", phrase, clause, None, tuple(parts), None)
 
 
 # ------------------------------------------------------------------ features
@@ -323,7 +332,7 @@ def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
     length = sum(end - start for start, end in candidate.content)
     out["content_chars"] = math.log1p(length)
     out["content_before_cue"] = float(candidate.end_char <= cue.idx)
-    text = cue.doc.text
+    text = doc_text(cue.doc)
     content_text = " ".join(text[s:e] for s, e in candidate.content)
     out["quote_marks"] = float(any(mark in content_text for mark in QUOTE_MARKS))
     return out
@@ -374,8 +383,8 @@ class ReportedSpeech(LearnedComponent, LexiconComponent):
         occupied = Ranges((q.start_char, q.end_char) for q in quotes)
         cues = {q.cue.start for q in quotes if q.cue is not None}
         return [
-            c
-            for c in candidates(doc)
+            with_speaker(c)
+            for c in _structures(doc)
             if c.cue.i not in cues and not any(occupied.overlaps(s, e) for s, e in c.content)
         ]
 

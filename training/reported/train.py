@@ -18,19 +18,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from spacy.language import Language
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from learned_models import LinearModelTraining, run
+from learned_models import LinearModelTraining, acceptance_scores, fit_labelled, run
 
-from kilde import linear
 from kilde.annotations.stats import folded_annotations
 from kilde.annotations.store import Annotation, load_source
-from kilde.linear import LinearModel
 from kilde.pipeline import STAGES, analyse_text, build_pipeline
 from kilde.reported import PACKAGED_MODEL, TASK, ReportedSpeech, features
 from kilde.types import read_quotes
@@ -111,28 +110,14 @@ def all_examples() -> list[Example]:
     return examples
 
 
-def fit(examples: Sequence[Example]) -> LinearModel:
-    model = linear.fit(TASK, [e.features for e in examples], [e.label for e in examples], l2=L2)
-    return replace(model, threshold=THRESHOLD)
-
-
-def scores(held_out: Sequence[tuple[LinearModel, Example]]) -> dict[str, float]:
-    """Precision and recall of the accepted candidates against the corpus's labels."""
-    accepted = [e for model, e in held_out if model.decides_yes(e.features)]
-    right = sum(e.label for e in accepted)
-    gold = sum(e.label for _, e in held_out)
-    precision = right / len(accepted) if accepted else 0.0
-    recall = right / gold if gold else 0.0
-    f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "candidates": len(held_out),
-        "right": gold,
-        "accepted": len(accepted),
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f": round(f, 4),
-    }
-
-
 if __name__ == "__main__":
-    run(LinearModelTraining(__doc__, HERE, PACKAGED_MODEL, all_examples, fit, scores))
+    run(
+        LinearModelTraining(
+            __doc__,
+            HERE,
+            PACKAGED_MODEL,
+            all_examples,
+            partial(fit_labelled, TASK, l2=L2, threshold=THRESHOLD),
+            acceptance_scores,
+        )
+    )

@@ -1,0 +1,83 @@
+"""Train the learned hedge-word model (``kilde.hedges``) on the corpus.
+
+    python training/hedges/train.py --cv     # per fold K: output/foldK.json, trained on the others
+    python training/hedges/train.py --all    # every fold -> src/kilde/models/hedges.json
+
+Examples come from kilde itself: the shipped pipeline runs up to the hedges stage, which finds
+its rule markers; every word the model would then judge (``HedgeDetector.open_words``: an
+adverb, auxiliary, verb or adjective in the journalist's voice outside the rules' markers) is an
+example, right when it lies inside an annotated hedge marker. ``--cv`` reports word-level
+precision and recall over the held-out folds; ``training/folds.py --hedges`` scores the markers
+as ``kilde eval`` does. CPU only, a few minutes.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from spacy.language import Language
+
+# training/learned_models.py: the command line the learned models share.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from learned_models import LinearModelTraining, acceptance_scores, fit_labelled, run
+
+from kilde.annotations.stats import folded_annotations
+from kilde.annotations.store import Annotation, load_source
+from kilde.hedges import PACKAGED_MODEL, TASK, HedgeDetector, hedge_word_features
+from kilde.pipeline import STAGES, analyse_text, build_pipeline
+from kilde.text import Ranges
+from kilde.types import HEDGE_SPANS
+
+HERE = Path(__file__).parent
+L2 = 1.0
+THRESHOLD = 0.5
+
+
+@dataclass
+class Example:
+    fold: int
+    features: dict[str, float]
+    label: bool
+
+
+def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[Example]:
+    text = load_source(annotation.source_set, annotation.id).text
+    later = STAGES[STAGES.index("kilde_hedges") :]
+    with nlp.select_pipes(disable=list(later)):
+        doc = analyse_text(nlp, text)
+    detector: HedgeDetector = nlp.get_pipe("kilde_hedges")  # type: ignore[assignment]
+    detector.model = None
+    doc = detector(doc)
+    excluded = Ranges(detector.excluded_ranges(doc))
+    gold = Ranges(annotation.hedges)
+    return [
+        Example(fold, hedge_word_features(token), gold.contains(token.idx))
+        for token in detector.open_words(doc, excluded, list(doc.spans[HEDGE_SPANS]))
+    ]
+
+
+def all_examples() -> list[Example]:
+    pipelines = {lang: build_pipeline(lang) for lang in ("nb", "nn")}
+    examples = [
+        example
+        for annotation, fold in folded_annotations()
+        for example in examples_of(annotation, fold, pipelines[annotation.language])
+    ]
+    print(f"{len(examples)} words, {sum(e.label for e in examples)} inside a hedge", file=sys.stderr)
+    return examples
+
+
+if __name__ == "__main__":
+    run(
+        LinearModelTraining(
+            __doc__,
+            HERE,
+            PACKAGED_MODEL,
+            all_examples,
+            partial(fit_labelled, TASK, l2=L2, threshold=THRESHOLD),
+            acceptance_scores,
+        )
+    )
