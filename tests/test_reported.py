@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(
 
 # No cue word of the lexicon: a noun carries the report, and a preposition links it.
 NOMINAL = "Fylkeslege Kari Holm kom med en klar beskjed om at alle skoler i kommunen må stenge."
-ACCEPTS_CLAUSES = LinearModel(TASK, {"bias": -2.0, "kind=clause": 4.0})
+ACCEPTS_CLAUSES = LinearModel(TASK, {"bias": -2.0, "head_pos=VERB": 2.5, "head_pos=AUX": 2.5})
 
 
 def parsed(text: str) -> Doc:
@@ -66,17 +66,9 @@ def test_a_copula_report_takes_its_noun_as_cue() -> None:
     assert ("Konklusjonen", "alle bør spare mer") in cues
 
 
-def test_a_qualifying_phrase_is_left_out_of_its_clause() -> None:
-    doc = parsed("Ifølge Statens vegvesen er veien stengt hele natten.")
-    qualified = [c for c in candidates(doc) if c.kind == "qualified" and c.cue.lower_ == "ifølge"]
-    assert qualified
-    _, content, speaker = as_text(doc, qualified[0])
-    assert "Ifølge" not in content and "stengt" in content and speaker == "Statens vegvesen"
-
-
 def test_features_read_the_cue_lexicon_and_the_path() -> None:
     doc = parsed("Rådmannen sa at kommunen vil bygge ny skole neste år.")
-    [clause] = [c for c in candidates(doc) if c.cue.text == "sa" and c.kind == "clause"]
+    [clause] = [c for c in candidates(doc) if c.cue.text == "sa"]
     values = features(clause, CueWords.from_lexicon(Lexicon.load("nb")))
     assert values["speech_lexicon"] == 1.0 and values["has_speaker"] == 1.0
     assert values["complementiser=at"] == 1.0 and values["lemma=si"] == 1.0

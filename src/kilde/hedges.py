@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+from spacy.attrs import LEMMA, LOWER, POS
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
@@ -130,6 +131,23 @@ def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
     return tuple(tokens)
 
 
+def merged_single_words(patterns: list[list[dict[str, object]]]) -> list[list[dict[str, object]]]:
+    """The patterns with every one-word pattern joined into one ``{"LOWER": {"IN": […]}}``.
+
+    The ``Matcher`` tries each pattern at each token, so one pattern per listed word costs
+    a pass per word; the matches are the same."""
+    words: set[str] = set()
+    rest: list[list[dict[str, object]]] = []
+    for pattern in patterns:
+        spec = pattern[0] if len(pattern) == 1 else None
+        if spec is not None and set(spec) == {"LOWER"}:
+            value = spec["LOWER"]
+            words.update(value["IN"] if isinstance(value, dict) else [value])  # type: ignore[arg-type]
+        else:
+            rest.append(pattern)
+    return rest + ([[{"LOWER": {"IN": sorted(words)}}]] if words else [])
+
+
 class HedgeDetector(LearnedComponent, LexiconComponent):
     """Component ``kilde_hedges``: writes ``doc.spans[HEDGE_SPANS]`` and marks hedged quotes."""
 
@@ -158,7 +176,7 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         self.past_or_source = _any_of(lexicon.past_or_source)
         self.matcher = Matcher(vocab)
         for kind in PHRASE_KINDS:
-            patterns = [list(p) for k, p in self.data.phrases if k == kind]
+            patterns = merged_single_words([list(p) for k, p in self.data.phrases if k == kind])
             if patterns:
                 self.matcher.add(kind, patterns, greedy="LONGEST")
         verbs = (lexicon.speech_verbs | lexicon.direct_only_verbs | lexicon.fallback_speech_verbs) - {""}
@@ -189,13 +207,20 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
 
     # -- learned markers -------------------------------------------------------
 
-    def open_words(self, doc: Doc, excluded: Ranges, rule_markers: Sequence[Span]) -> list[Token]:
+    def open_words(
+        self,
+        doc: Doc,
+        excluded: Ranges,
+        rule_markers: Sequence[Span],
+        among: Iterable[int] | None = None,
+    ) -> list[Token]:
         """The words the model judges: in the journalist's voice, of :data:`CANDIDATE_POS`,
-        and outside the rules' markers."""
+        and outside the rules' markers; only those at the indices ``among``, when given."""
         marked = Ranges((s.start_char, s.end_char) for s in rule_markers)
+        tokens = doc if among is None else (doc[i] for i in among)
         return [
             token
-            for token in doc
+            for token in tokens
             if token.pos_ in CANDIDATE_POS
             and token.is_alpha
             and not excluded.contains(token.idx)
@@ -208,11 +233,19 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         if self._judged is None or self._judged[0] is not model:
             self._judged = (model, words_the_model_can_accept(model))
         judged = self._judged[1]
+        # Screen by ids first: few words of a text are ones the model can accept.
+        strings = doc.vocab.strings
+        candidate_pos = {strings[pos] for pos in CANDIDATE_POS}
+        judged_ids = {strings[word] for word in judged}
+        screened = [
+            i
+            for i, (pos, lower, lemma) in enumerate(doc.to_array([POS, LOWER, LEMMA]).tolist())
+            if pos in candidate_pos and (lower in judged_ids or lemma in judged_ids)
+        ]
         accepted = [
             token.i
-            for token in self.open_words(doc, excluded, rule_markers)
-            if (token.lower_ in judged or token.lemma_.lower() in judged)
-            and model.decides_yes(hedge_word_features(token))
+            for token in self.open_words(doc, excluded, rule_markers, among=screened)
+            if model.decides_yes(hedge_word_features(token))
         ]
         markers: list[Span] = []
         for i in accepted:
@@ -226,13 +259,15 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
 
     def _skal_markers(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Span]:
         spans: list[Span] = []
-        for token in doc:
-            if token.lower_ not in self.lexicon.skal_forms:
+        strings = doc.vocab.strings
+        # Read the words as ids: a Token object per word would cost more than the rest of the search.
+        forms = {strings[form] for form in self.lexicon.skal_forms}
+        at = [i for i, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in forms]
+        for i in at:
+            sent_start, sent_end = sentences[i]
+            if self._in_deontic_clause(doc, i, sent_start) or _is_question(doc, sent_start, sent_end):
                 continue
-            sent_start, sent_end = sentences[token.i]
-            if self._in_deontic_clause(doc, token.i, sent_start) or _is_question(doc, sent_start, sent_end):
-                continue
-            span = self._reportative_skal(doc, token.i, sent_end)
+            span = self._reportative_skal(doc, i, sent_end)
             if span is not None:
                 spans.append(span)
         return spans
