@@ -17,7 +17,7 @@ from kilde.annotations import store
 from kilde.annotations.agreement import agreement
 from kilde.annotations.draft import DraftError, resolve_draft, to_draft
 from kilde.annotations.loader import ExportFilter, export, gold_record, load_gold_records
-from kilde.annotations.stats import assign_folds, corpus_stats, read_folds, write_folds
+from kilde.annotations.stats import assign_folds, corpus_stats, folded_annotations, read_folds, write_folds
 from kilde.annotations.store import (
     Annotation,
     AnnotationError,
@@ -567,6 +567,19 @@ def test_folds_are_stratified_and_never_move(tmp_path: Path) -> None:
     assert all(extended[a.key] != 1 and a.language == "nb" for a in rest)
     with pytest.raises(AnnotationError, match="no fold"):
         ExportFilter(fold=1).select([_fake("web-news", "x", "nb")], extended)
+
+
+def test_cross_validation_reads_the_finished_annotations_that_have_a_fold(
+    shared: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "annotations"
+    with pytest.raises(AnnotationError, match="kilde annotations folds"):
+        folded_annotations(root)
+    empty = {"quotes": [], "hedges": [], "boilerplate": []}
+    with_fold = annotate("web-news", "avis-2024-brann", NB_DRAFT)
+    annotate("web-news", "avis-2024-bru", empty)  # done, but given no fold yet
+    write_folds({with_fold.key: 3}, root=root)
+    assert [(a.key, fold) for a, fold in folded_annotations(root)] == [(with_fold.key, 3)]
 
 
 # ---------------------------------------------------------------- agreement

@@ -22,8 +22,8 @@ import spacy
 from spacy.tokens import Doc, DocBin, Span
 from spacy.util import filter_spans
 
-from kilde.annotations.stats import read_folds
-from kilde.annotations.store import Annotation, load_annotations, load_source
+from kilde.annotations.stats import folded_annotations
+from kilde.annotations.store import Annotation, AnnotationError, load_source
 from kilde.tokenization import news_tokenizer
 
 SPAN_KEYS = ("cue", "source", "content")
@@ -63,23 +63,21 @@ def main() -> int:
         help="also set doc.ents from this span group, for an entity recognizer (spans that never overlap)",
     )
     args = parser.parse_args()
-    folds = read_folds()
-    if folds is None:
-        print("no annotations/folds.json", file=sys.stderr)
+    try:
+        folded = folded_annotations()
+    except AnnotationError as err:
+        print(err, file=sys.stderr)
         return 2
     pipelines = {lang: spacy.blank(lang) for lang in ("nb", "nn")}
     for lang, nlp in pipelines.items():
         news_tokenizer(lang)(nlp)
-    bins = {fold: DocBin(store_user_data=True) for fold in sorted(set(folds.values()))}
+    bins = {fold: DocBin(store_user_data=True) for fold in sorted({fold for _, fold in folded})}
     counts: Counter[str] = Counter()
-    for annotation in load_annotations():
-        if annotation.status != "done" or annotation.key not in folds:
-            continue
+    for annotation, fold in folded:
         text = load_source(annotation.source_set, annotation.id).text
         doc = annotated_doc(pipelines[annotation.language], annotation, text)
         if args.ents:
             doc.ents = filter_spans(doc.spans[args.ents])
-        fold = folds[annotation.key]
         bins[fold].add(doc)
         counts[f"fold{fold} docs"] += 1
         for key in SPAN_KEYS:
