@@ -36,7 +36,7 @@ def parsed(text: str) -> Doc:
 
 
 def as_text(doc: Doc, candidate: Candidate) -> tuple[str, str, str | None]:
-    content = " … ".join(doc.text[s:e] for s, e in candidate.content)
+    content = doc.text[candidate.start_char : candidate.end_char]
     speaker = doc[candidate.speaker[0] : candidate.speaker[1]].text if candidate.speaker else None
     return candidate.cue.text, content, speaker
 

@@ -33,10 +33,24 @@ from kilde.schema import doc_to_kilde
 from kilde.speakers import TASK as SPEAKERS_TASK
 
 CUE_MODELS = "training/attribution/output/cue-fold{k}/cue_model"
-CONTINUATION = "training/continuation/output/fold{k}.json"
-SPEAKERS = "training/speakers/output/fold{k}.json"
-REPORTED = "training/reported/output/fold{k}.json"
-HEDGES = "training/hedges/output/fold{k}.json"
+LEARNED_PIECES: dict[str, tuple[str, str, str, str]] = {
+    # option: (component, model task, fold model path, what it is)
+    "continuation": (
+        "kilde_quotes",
+        CONTINUATION_TASK,
+        "training/continuation/output/fold{k}.json",
+        "continuation model",
+    ),
+    "speakers": ("kilde_speakers", SPEAKERS_TASK, "training/speakers/output/fold{k}.json", "speaker ranker"),
+    "reported": (
+        "kilde_reported",
+        REPORTED_TASK,
+        "training/reported/output/fold{k}.json",
+        "reported-speech model",
+    ),
+    "hedges": ("kilde_hedges", HEDGES_TASK, "training/hedges/output/fold{k}.json", "hedge-word model"),
+}
+"""The small learned models a held-out fold's pipeline gets, each in the component that reads it."""
 FIGURES = ("attribution", "indirect_mixed", "relayed", "hedges", "direct", "quotes")
 
 
@@ -53,12 +67,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rules-only", action="store_true", help="no trained piece at all")
     parser.add_argument("--cue-models", default=CUE_MODELS, help="cue recognizer of fold {k}; '' for none")
-    parser.add_argument(
-        "--continuation", default=CONTINUATION, help="continuation model of fold {k}; '' for none"
-    )
-    parser.add_argument("--speakers", default=SPEAKERS, help="speaker ranker of fold {k}; '' for none")
-    parser.add_argument("--reported", default=REPORTED, help="reported-speech model of fold {k}; '' for none")
-    parser.add_argument("--hedges", default=HEDGES, help="hedge-word model of fold {k}; '' for none")
+    for option, (_, _, path, what) in LEARNED_PIECES.items():
+        parser.add_argument(f"--{option}", default=path, help=f"{what} of fold {{k}}; '' for none")
     parser.add_argument("--folds", default="1,2,3,4,5")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--errors", type=Path, help="write each text's errors here (JSON Lines)")
@@ -68,23 +78,15 @@ def main() -> int:
     errors = args.errors.open("w", encoding="utf-8") if args.errors else None
     for k in (int(k) for k in args.folds.split(",")):
         cue = args.cue_models.format(k=k) if args.cue_models else None
-        continuation = (
-            LinearModel.from_disk(args.continuation.format(k=k), CONTINUATION_TASK)
-            if args.continuation
-            else None
-        )
         pipelines = {
             lang: build_pipeline(lang, use_model=not args.rules_only, cue_model=cue, learned_cues=bool(cue))
             for lang in ("nb", "nn")
         }
-        speakers = LinearModel.from_disk(args.speakers.format(k=k), SPEAKERS_TASK) if args.speakers else None
-        reported = LinearModel.from_disk(args.reported.format(k=k), REPORTED_TASK) if args.reported else None
-        hedges = LinearModel.from_disk(args.hedges.format(k=k), HEDGES_TASK) if args.hedges else None
-        for nlp in pipelines.values():
-            nlp.get_pipe("kilde_quotes").model = None if args.rules_only else continuation
-            nlp.get_pipe("kilde_speakers").model = None if args.rules_only else speakers
-            nlp.get_pipe("kilde_reported").model = None if args.rules_only else reported
-            nlp.get_pipe("kilde_hedges").model = None if args.rules_only else hedges
+        for option, (component, task, _, _) in LEARNED_PIECES.items():
+            path = getattr(args, option)
+            model = LinearModel.from_disk(path.format(k=k), task) if path and not args.rules_only else None
+            for nlp in pipelines.values():
+                nlp.get_pipe(component).model = model
         for annotation in (a for a, fold in annotations if fold == k):
             gold = gold_article(gold_record(annotation, source_for(annotation)))
             doc = analyse_text(pipelines[gold.language], gold.text)

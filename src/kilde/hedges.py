@@ -165,8 +165,8 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         self.name = name
         self.scorer = scorer
         self.model = model
-        self._judged: tuple[LinearModel, frozenset[str]] | None = None
-        """The model and the words it can accept (:func:`words_the_model_can_accept`)."""
+        self._judged: tuple[LinearModel, frozenset[int]] | None = None
+        """The model and the ids of the words it can accept (:func:`words_the_model_can_accept`)."""
         self.lexicon = lexicon
         self.data = HedgeData.parse(lexicon.hedges)
         self.auxiliaries = lexicon.ha_forms | lexicon.vaere_forms
@@ -230,13 +230,13 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
     def learned_markers(
         self, model: LinearModel, doc: Doc, excluded: Ranges, rule_markers: Sequence[Span]
     ) -> list[Span]:
-        if self._judged is None or self._judged[0] is not model:
-            self._judged = (model, words_the_model_can_accept(model))
-        judged = self._judged[1]
-        # Screen by ids first: few words of a text are ones the model can accept.
         strings = doc.vocab.strings
+        if self._judged is None or self._judged[0] is not model:
+            # A string's id is its hash, the same in every vocabulary: once per model suffices.
+            self._judged = (model, frozenset(strings[word] for word in words_the_model_can_accept(model)))
+        judged_ids = self._judged[1]
+        # Screen by ids first: few words of a text are ones the model can accept.
         candidate_pos = {strings[pos] for pos in CANDIDATE_POS}
-        judged_ids = {strings[word] for word in judged}
         screened = [
             i
             for i, (pos, lower, lemma) in enumerate(doc.to_array([POS, LOWER, LEMMA]).tolist())

@@ -76,18 +76,18 @@ class Candidate:
     """The content's head: the clause's verb."""
     link: Token | None
     """The preposition between cue and clause (``advarte mot at``), if any."""
-    content: tuple[tuple[int, int], ...]
-    """Character ranges of the content."""
+    content: tuple[int, int]
+    """Character range of the content."""
     speaker: tuple[int, int] | None
     """Token range of the mention the structure names as the source (see :func:`with_speaker`)."""
 
     @property
     def start_char(self) -> int:
-        return self.content[0][0]
+        return self.content[0]
 
     @property
     def end_char(self) -> int:
-        return self.content[-1][1]
+        return self.content[1]
 
 
 def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -165,7 +165,7 @@ def _source_phrase(verb: Token) -> Token | None:
 
 
 def _speaker_of(cue: Token) -> tuple[int, int] | None:
-    if cue.pos_ in ("VERB", "AUX"):
+    if cue.pos_ in CLAUSE_HEADS:
         subject = _subject(cue)
         if subject is None or subject.lower_ in FORMAL_SUBJECTS:
             subject = _source_phrase(cue) or subject
@@ -174,7 +174,7 @@ def _speaker_of(cue: Token) -> tuple[int, int] | None:
         if child.dep_ == "DET" and ("Yes" in child.morph.get("Poss") or child.tag_.endswith("gen")):
             return _mention(child)
     governor = cue.head.head if cue.head.pos_ in LINKING_POS else cue.head
-    if governor.pos_ in ("VERB", "AUX") and governor != cue:
+    if governor.pos_ in CLAUSE_HEADS and governor != cue:
         subject = _subject(governor)
         if subject is not None and subject != cue:
             return _mention(subject)
@@ -227,7 +227,7 @@ def _clause_candidate(head: Token) -> Iterator[Candidate]:
         if subject is None or subject.pos_ != "NOUN":
             return
         cue = subject
-    yield Candidate(cue, head, link, (content,), None)
+    yield Candidate(cue, head, link, content, None)
 
 
 # ------------------------------------------------------------------ features
@@ -276,7 +276,7 @@ def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
             out[f"cue_{name}={value}"] = 1.0
         for value in head.morph.get(name):
             out[f"head_{name}={value}"] = 1.0
-    if cue.pos_ in ("AUX", "VERB"):
+    if cue.pos_ in CLAUSE_HEADS:
         subject = _subject(cue)
         if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
             # "Konklusjonen er at …": the report's noun is the copula's subject.
@@ -290,13 +290,16 @@ def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
         if root.pos_ == "PRON":
             out[f"speaker_pronoun={root.lower_}"] = 1.0
         out[f"speaker_lemma={root.lemma_.lower()}"] = 1.0
-    length = sum(end - start for start, end in candidate.content)
-    out["content_chars"] = math.log1p(length)
+    out["content_chars"] = math.log1p(candidate.end_char - candidate.start_char)
     out["content_before_cue"] = float(candidate.end_char <= cue.idx)
-    text = doc_text(cue.doc)
-    content_text = " ".join(text[s:e] for s, e in candidate.content)
-    out["quote_marks"] = float(any(mark in content_text for mark in QUOTE_MARKS))
+    out["quote_marks"] = float(has_quote_marks(cue.doc, candidate))
     return out
+
+
+def has_quote_marks(doc: Doc, candidate: Candidate) -> bool:
+    """Whether the content quotes words of its own: a mixed quote."""
+    text = doc_text(doc)[candidate.start_char : candidate.end_char]
+    return any(mark in text for mark in QUOTE_MARKS)
 
 
 # ------------------------------------------------------------------ the component
@@ -346,20 +349,18 @@ class ReportedSpeech(LearnedComponent, LexiconComponent):
         return [
             with_speaker(c)
             for c in _structures(doc)
-            if c.cue.i not in cues and not any(occupied.overlaps(s, e) for s, e in c.content)
+            if c.cue.i not in cues and not occupied.overlaps(c.start_char, c.end_char)
         ]
 
 
 def to_quote(doc: Doc, candidate: Candidate) -> Quote | None:
-    parts = [doc.char_span(s, e, alignment_mode="expand") for s, e in candidate.content]
-    if any(part is None for part in parts):
+    content = doc.char_span(candidate.start_char, candidate.end_char, alignment_mode="expand")
+    if content is None:
         return None
-    text = doc_text(doc)
-    marked = any(mark in text[s:e] for s, e in candidate.content for mark in QUOTE_MARKS)
     speaker = doc[candidate.speaker[0] : candidate.speaker[1]] if candidate.speaker is not None else None
     return Quote(
-        type="mixed" if marked else "indirect",
-        content=[p for p in parts if p is not None],
+        type="mixed" if has_quote_marks(doc, candidate) else "indirect",
+        content=[content],
         cue=doc[candidate.cue.i : candidate.cue.i + 1],
         speaker=speaker,
     )

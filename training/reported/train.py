@@ -75,7 +75,7 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> tuple[list[
     missed = sum(1 for _, chars, _ in gold if not any(_dice(chars, f) >= MATCH_DICE for f in found))
     out = []
     for candidate in stage.open_candidates(doc, quotes):
-        chars = _chars(candidate.content)
+        chars = _chars([candidate.content])
         cue = candidate.cue
         match = next(
             (
