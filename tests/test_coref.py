@@ -11,6 +11,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import kilde
 from kilde.types import Entity, Quote
 
 
@@ -130,6 +131,64 @@ def test_nynorsk_definite_title(nn: Language) -> None:
         "– Vi har venta lenge, seier ordførar Nils Aasen.\n\n– No må staten ta ansvar, seier ordføraren."
     )
     assert quote_with(doc, "staten ta ansvar").speaker_name == "Nils Aasen"
+
+
+# ---------------------------------------------------------- canonical names
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("Venstres Ola Nordvik mener at skatten må ned.", "skatten må ned", "Ola Nordvik"),  # a party
+        ("Klokka 12 melder politiet at veien er åpen.", "veien er åpen", "politiet"),  # an adverbial
+        ("Når det gjelder saken, mener retten at straffen må skjerpes.", "straffen", "retten"),  # a clause
+    ],
+)
+def test_the_speaker_is_a_name_or_description(nb: Language, text: str, content: str, speaker: str) -> None:
+    assert quote_with(nb(text), content).speaker_name == speaker
+
+
+def test_a_word_opening_the_sentence_is_not_part_of_the_name(nb: Language) -> None:
+    doc = nb("Erfarne Kari Holm ledet møtet.\n\n– Vi er klare, sier hun.")
+    assert [e.name for e in doc._.entities] == ["Kari Holm"]
+    assert quote_with(doc, "Vi er klare").speaker_name == "Kari Holm"
+
+
+def test_a_genitive_speaker_is_the_person_it_describes(nb: Language) -> None:
+    doc = nb("– Dette går ikke, sier Karis søster.")
+    quote = quote_with(doc, "Dette går ikke")
+    assert quote.speaker_name is not None and quote.speaker_name.lower() == "karis søster"
+
+
+def test_a_middle_initial_does_not_make_another_person(nb: Language) -> None:
+    doc = nb("Kari T. Lie leder styret.\n\n«Vi gir oss ikke», sier Kari Lie.")
+    assert [e.name for e in doc._.entities] == ["Kari T. Lie"]
+    assert quote_with(doc, "Vi gir oss ikke").speaker_name == "Kari T. Lie"
+
+
+def test_two_people_described_by_different_nouns_stay_apart(nb: Language) -> None:
+    doc = nb("– Jeg var redd, sier søsteren.\n\n– Hun har det bra nå, sier moren.")
+    sister, mother = quotes_of(doc)
+    assert sister.entity_id != mother.entity_id
+    assert mother.speaker_name == "moren"
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("nb", "– Vi så ingenting, sier soldaten.\n\n– Det var helt mørkt, sier en annen soldat."),
+        ("nb", "– Vi så ingenting, sier soldaten.\n\n– Det var helt mørkt, sier en soldat."),
+        ("nn", "– Vi såg ingenting, seier soldaten.\n\n– Det var heilt mørkt, seier ein annan soldat."),
+    ],
+)
+def test_an_indefinite_description_is_someone_new(
+    request: pytest.FixtureRequest, language: str, text: str
+) -> None:
+    first, other = quotes_of(request.getfixturevalue(language)(text))
+    assert first.entity_id != other.entity_id
+
+
+def test_without_a_parse_capitalisation_still_finds_the_name() -> None:
+    doc = kilde.load("nb", rules_only=True)("– Vi er klare, sier ordfører Kari Holm.")
+    assert quote_with(doc, "Vi er klare").speaker_name == "Kari Holm"
 
 
 # ------------------------------------------------- quotes without a tag

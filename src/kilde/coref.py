@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
+from kilde.names import NameParse, without_genitive
 from kilde.roles import RoleNouns
 from kilde.text import Ranges, char_span, paragraphs, words
 from kilde.types import Entity, Quote, SpeakerKind, read_quotes, write_entities, write_quotes
@@ -36,6 +37,7 @@ LOOKBACK = 200
 HEADING_REACH = 40
 ROLE_CACHE_SIZE = 100_000
 """Words whose title stem one resolver remembers."""
+MIDDLE_INITIAL = re.compile(r"\w\.")
 WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
 
 
@@ -125,6 +127,7 @@ class SpeakerResolver(LexiconComponent):
     _documents: RoleNouns = field(init=False)
     _articles: frozenset[str] = field(init=False)
     _name_prepositions: frozenset[str] = field(init=False)
+    _new_referents: frozenset[str] = field(init=False)
     _noun_ending: str = field(init=False)
     _not_names: frozenset[str] = field(init=False)
     _finite: frozenset[str] = field(init=False)
@@ -137,6 +140,7 @@ class SpeakerResolver(LexiconComponent):
         self._documents = RoleNouns(lex.document_nouns, lex.definite_suffixes)
         self._articles = lex.grammar_class("article")
         self._name_prepositions = lex.grammar_class("name_preposition")
+        self._new_referents = lex.grammar_class("new_referent")
         # A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
         self._noun_ending = "(?:" + "|".join((*lex.definite_suffixes, *lex.plural_endings)) + ")?"
         self._finite = lex.words_of_class("finite")
@@ -157,7 +161,12 @@ class SpeakerResolver(LexiconComponent):
         history: list[tuple[int, Entity, bool]] = []
         direct_ranges = Ranges((q.start_char, q.end_char) for q in quotes if q.type == "direct")
         ner = NamedEntityLookup(doc)
-        narration_names = self._narration_names(doc, direct_ranges, ner)
+        names = NameParse.of(doc, self.lexicon.first_names)
+        if names is not None:
+            for quote in quotes:
+                if quote.speaker is not None:
+                    quote.speaker = self._speaker_phrase(quote, names)
+        narration_names = self._narration_names(doc, direct_ranges, ner, names)
 
         events: list[tuple[int, int, object]] = [(m.start, 1, m) for m in narration_names]
         for n, quote in enumerate(quotes):
@@ -179,7 +188,7 @@ class SpeakerResolver(LexiconComponent):
                     continue
                 entity = previous_speaker
             else:
-                mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner)
+                mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner, names)
                 entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
                 if entity is not None:
                     history.append((position, entity, True))
@@ -187,7 +196,8 @@ class SpeakerResolver(LexiconComponent):
                 _assign(quote, entity)
                 previous_speaker = entity
             elif quote.speaker is not None:
-                quote.speaker_kind = self.describe(quote.speaker.text, quote.speaker.start_char, ner).kind
+                speaker = quote.speaker
+                quote.speaker_kind = self.describe(speaker.text, speaker.start_char, ner, names).kind
         quote_starts = [q.start_char for q in quotes]
         for quote in headings:
             entity = _heading_speaker(quote, quotes, quote_starts)
@@ -206,8 +216,12 @@ class SpeakerResolver(LexiconComponent):
         return doc
 
     # ----------------------------------------------------------- mentions
-    def describe(self, text: str, start: int, ner: NamedEntityLookup | None = None) -> Mention:
-        """Classify a speaker phrase: pronoun, named entity, title or description."""
+    def describe(
+        self, text: str, start: int, ner: NamedEntityLookup | None = None, names: NameParse | None = None
+    ) -> Mention:
+        """Classify a speaker phrase: pronoun, named entity, title or description.
+
+        ``names``: the parse's view of the Doc, which bounds the names (without it, capitalisation does)."""
         stripped = text.strip()
         lower = stripped.lower()
         mention = Mention(start, start + len(text), stripped, "unknown")
@@ -215,17 +229,38 @@ class SpeakerResolver(LexiconComponent):
             mention.pronoun = self.lexicon.pronouns[lower]
             mention.kind = "person" if mention.pronoun in ("m", "f") else "unknown"
             return mention
-        mention.name = self._proper_name(stripped)
+        mention.name = self._proper_name(stripped, start + len(text) - len(text.lstrip()), names)
         mention.role = self._role(stripped)
         mention.ner_label = ner.label(start, start + len(text)) if ner is not None else None
         mention.kind = self._kind(stripped, mention)
         return mention
 
-    def _proper_name(self, phrase: str) -> str | None:
+    def _speaker_phrase(self, quote: Quote, names: NameParse) -> Span | None:
+        """The quote's speaker mention as the phrase that names the speaker; None when it names none
+        (the quote then continues the previous quote's speaker)."""
+        assert quote.speaker is not None
+        phrase = names.speaker_phrase(quote.speaker, self._is_person_noun)
+        if phrase is not None and phrase != quote.speaker and quote.encloses(phrase):
+            return None  # the subject found instead stands inside the quote: it is not its source
+        return phrase
+
+    def _is_person_noun(self, word: str) -> bool:
+        """A title or a noun for a person ("søster", "leder"), maybe inflected."""
+        return self._role_of(word) is not None
+
+    def _proper_name(self, phrase: str, start: int = 0, names: NameParse | None = None) -> str | None:
+        """The longest proper name in ``phrase`` (which starts at ``start`` in the Doc)."""
         best: str | None = None
         for match in NAME_RUN.finditer(phrase):
-            tokens = match.group().split()
-            preceding = phrase[: match.start()].split()
+            run_start, run_end = match.start(), match.end()
+            genitive = False
+            if names is not None:
+                found = names.name_within(start + run_start, start + run_end)
+                if found is None:
+                    continue
+                run_start, run_end, genitive = found.start - start, found.end - start, found.genitive
+            tokens = phrase[run_start:run_end].split()
+            preceding = phrase[:run_start].split()
             if preceding and preceding[-1].lower() in self._name_prepositions:
                 # "leder i Wattsight Tor Holm": the organisation comes first, the person after it.
                 firsts = [i for i, t in enumerate(tokens) if t.lower() in self.lexicon.first_names]
@@ -241,9 +276,13 @@ class SpeakerResolver(LexiconComponent):
             if not tokens or (len(tokens) == 1 and self._role_of(tokens[0]) is not None):
                 continue
             candidate = " ".join(tokens).rstrip(".")
-            head = re.match(r"\s+([a-zæøå-]+)", phrase[match.end() :])
+            head = re.match(r"\s+([a-zæøå-]+)", phrase[run_end:])
             if head and self._organizations.matches(head.group(1)):
                 candidate += " " + head.group(1)  # "Statens vegvesen", "Bergen kommune"
+            elif genitive and phrase[run_end:].strip():
+                continue  # "Karis søster": the name only says whose sister
+            elif genitive:
+                candidate = without_genitive(candidate)  # the speaker "Karis" (tale) is Kari
             if best is None or len(candidate.split()) > len(best.split()):
                 best = candidate
         return best
@@ -317,40 +356,47 @@ class SpeakerResolver(LexiconComponent):
             or re.fullmatch(r"[a-zæøå]+(?:er|ar|te|et|de)", verb.group(1))
         )
 
-    def _narration_names(self, doc: Doc, direct_ranges: Ranges, ner: NamedEntityLookup) -> list[Mention]:
+    def _narration_names(
+        self, doc: Doc, direct_ranges: Ranges, ner: NamedEntityLookup, names: NameParse | None
+    ) -> list[Mention]:
         """Person names in the article's own sentences, so pronouns can find them."""
         found: list[Mention] = []
         for para in paragraphs(doc):
             for match in NAME_RUN.finditer(para.text):
-                start = para.start + match.start()
+                run_start, run_end = match.start(), match.end()
+                if names is not None:
+                    bounds = names.name_within(para.start + run_start, para.start + run_end)
+                    if bounds is None:
+                        continue
+                    run_start, run_end = bounds.start - para.start, bounds.end - para.start
+                run = para.text[run_start:run_end]
+                start = para.start + run_start
                 if direct_ranges.contains(start):
                     continue
-                tokens = match.group().split()
-                preceding = para.text[: match.start()].split()
+                tokens = run.split()
+                preceding = para.text[:run_start].split()
                 if preceding and preceding[-1].lower() in self._name_prepositions:
                     continue
                 # Without a parser, only names that look personal count: a known first
                 # name, or a title right before the name ("fisker Tor Bakken").
                 named = [t for t in tokens if t.lower() not in self._not_names and self._role_of(t) is None]
                 titled = len(named) < len(tokens) or (preceding and self._role_of(preceding[-1]) is not None)
-                inside_sentence = match.start() > 0 and not re.search(
-                    r"[.!?:]\s*$", para.text[: match.start()]
-                )
-                tagged_person = ner.label(start, start + len(match.group())) == "PER"
+                inside_sentence = run_start > 0 and not re.search(r"[.!?:]\s*$", para.text[:run_start])
+                tagged_person = ner.label(start, start + len(run)) == "PER"
                 if not named or not (
                     named[0].lower() in self.lexicon.first_names
                     or (len(named) >= 2 and (titled or inside_sentence))
                     or tagged_person
                 ):
                     continue
-                mention = self.describe(match.group(), start, ner)
+                mention = self.describe(run, start, ner, names)
                 if preceding and self._role_of(preceding[-1]) is not None:
                     # "ordfører Per Lie": keep the title, so "ordføreren" can find him later.
-                    mention.aliases_hint = f"{preceding[-1]} {match.group()}"
+                    mention.aliases_hint = f"{preceding[-1]} {run}"
                 if mention.kind == "person" and mention.name:
-                    sentence_so_far = re.split(r"[.!?]\s", para.text[: match.start()])[-1]
+                    sentence_so_far = re.split(r"[.!?]\s", para.text[:run_start])[-1]
                     mention.salient = len(words(sentence_so_far)) <= 3 or self._is_main_subject(
-                        sentence_so_far, para.text[match.end() :]
+                        sentence_so_far, para.text[run_end:]
                     )
                     found.append(mention)
         return found
@@ -374,7 +420,8 @@ class SpeakerResolver(LexiconComponent):
             return entity
         if mention.name is not None:
             return self._entity_for_name(mention, entities, history, doc, span)
-        if mention.role is not None or mention.kind in ("person", "unknown"):
+        introduces_someone = mention.text.split()[0].lower() in self._new_referents
+        if not introduces_someone and (mention.role is not None or mention.kind in ("person", "unknown")):
             entity = self._entity_for_role(mention, entities, history, previous_speaker)
             if entity is not None:
                 entity.mentions.append(span)
@@ -446,13 +493,15 @@ class SpeakerResolver(LexiconComponent):
         for _, entity, _ in reversed(history[-LOOKBACK:]):
             if any(names_stem.search(name.lower()) for name in (entity.name, *entity.aliases)):
                 return entity
-        # A bare title ("forskeren", "69-åringen") continues the latest speaker; "legen i Oslo" does not.
+        # A bare title ("forskeren", "69-åringen") continues the latest speaker; "legen i Oslo" does
+        # not, nor does "moren" a speaker known only by another noun ("søsteren"): two people.
         single_word = len(mention.text.split()) == 1
         if (
             single_word
             and mention.role is not None
             and previous_speaker is not None
             and previous_speaker.kind == "person"
+            and self._role(previous_speaker.name) in (None, mention.role)
         ):
             gender = self._gender(mention)
             if gender is None or previous_speaker.gender in (None, gender):
@@ -506,12 +555,14 @@ def _unique(entities: EntityTable) -> list[Entity]:
 
 
 def _match_name(name: str, entities: EntityTable, history: list[tuple[int, Entity, bool]]) -> Entity | None:
-    """An entity already known by this name, its surname, or a fuller form of it."""
+    """An entity already known by this name, its surname, or a fuller form of it.
+
+    Middle initials do not tell people apart: "Kari Lie" and "Kari T. Lie" are one."""
     tokens = name.lower().split()
     recent = _unique([e for _, e, _ in reversed(history[-LOOKBACK:])] + entities.sharing_words(tokens))
     for entity in recent:
         known = entity.name.lower().split()
-        if known == tokens:
+        if known == tokens or (len(tokens) >= 2 and _without_initials(known) == _without_initials(tokens)):
             return entity
     for entity in recent:
         known = entity.name.lower().split()
@@ -526,6 +577,11 @@ def _match_name(name: str, entities: EntityTable, history: list[tuple[int, Entit
         if len(tokens) == 1 and len(known) >= 2 and tokens[0] == known[0] and entity.kind == "person":
             return entity  # first name only
     return None
+
+
+def _without_initials(tokens: list[str]) -> list[str]:
+    """A name's words without its middle initials ("kari t. lie" -> "kari lie")."""
+    return tokens[:1] + [t for t in tokens[1:-1] if not MIDDLE_INITIAL.fullmatch(t)] + tokens[-1:]
 
 
 def _heading_speaker(
