@@ -23,6 +23,7 @@ EXPECTED_PIPE_NAMES = [
     "kilde_attribution",
     "kilde_reported",
     "kilde_speakers",
+    "kilde_coreference",
     "kilde_coref",
     "kilde_hedges",
     "kilde_provenance",

@@ -5,9 +5,11 @@
     python training/folds.py --cue-models '' --continuation '' --speakers ''  # the base model alone
 
 For held-out fold K the pipeline gets the cue recognizer, the line-continuation model, the
-reported-speech model, the speaker ranker and the hedge-word model trained on the other four
-folds (``{k}`` in ``--cue-models``, ``--continuation``, ``--reported``, ``--speakers`` and
-``--hedges`` is K; ``''`` leaves a piece out). The tagger, parser and NER are the shipped
+reported-speech model, the speaker ranker, the hedge-word model and the coreference model trained
+on the other four folds (``{k}`` in ``--cue-models``, ``--continuation``, ``--reported``,
+``--speakers``, ``--hedges`` and ``--coreference`` is K; ``''`` leaves a piece out; the
+coreference model learns from NARC, whose documents are the corpus's narc texts, in the same
+folds). The tagger, parser and NER are the shipped
 ones (trained on the treebank, not on the corpus). Counts are summed over the five held-out
 folds, so each figure covers the whole corpus once, and are reported overall, by language and by
 source set.
@@ -24,6 +26,7 @@ from typing import Any
 from kilde.annotations.loader import gold_record, source_for
 from kilde.annotations.stats import folded_annotations
 from kilde.continuation import TASK as CONTINUATION_TASK
+from kilde.coreference import TASK as COREFERENCE_TASK
 from kilde.evaluate import Counts, gold_article, metrics_from_counts, score_article
 from kilde.hedges import TASK as HEDGES_TASK
 from kilde.linear import LinearModel
@@ -49,6 +52,12 @@ LEARNED_PIECES: dict[str, tuple[str, str, str, str]] = {
         "reported-speech model",
     ),
     "hedges": ("kilde_hedges", HEDGES_TASK, "training/hedges/output/fold{k}.json", "hedge-word model"),
+    "coreference": (
+        "kilde_coreference",
+        COREFERENCE_TASK,
+        "training/coreference/output/fold{k}.json",
+        "coreference model (trained on NARC, split as the corpus)",
+    ),
 }
 """The small learned models a held-out fold's pipeline gets, each in the component that reads it."""
 FIGURES = ("attribution", "indirect_mixed", "relayed", "hedges", "direct", "quotes")

@@ -10,7 +10,7 @@ numpy (L2-regularised, full-batch Adam); the training scripts under ``training/`
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,70 @@ class LinearModel:
         return cls.from_dict(data, task)
 
 
+@dataclass(frozen=True)
+class SparseRows:
+    """Feature dictionaries as one sparse matrix: row ``rows[k]``, column ``cols[k]``, ``values[k]``."""
+
+    names: list[str]
+    """The feature name of each column."""
+    rows: numpy.ndarray
+    cols: numpy.ndarray
+    values: numpy.ndarray
+    count: int
+    """How many rows (examples) there are."""
+
+    @classmethod
+    def of(cls, examples: Iterable[Mapping[str, float]]) -> SparseRows:
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        values: list[float] = []
+        count = 0
+        for row, features in enumerate(examples):
+            count = row + 1
+            for name, value in features.items():
+                rows.append(row)
+                cols.append(index.setdefault(name, len(index)))
+                values.append(value)
+        return cls(
+            list(index),
+            numpy.array(rows, dtype=numpy.int64),
+            numpy.array(cols, dtype=numpy.int64),
+            numpy.array(values, dtype=float),
+            count,
+        )
+
+    def scores(self, weights: numpy.ndarray) -> numpy.ndarray:
+        """Each row's weighted sum."""
+        return numpy.bincount(self.rows, weights=weights[self.cols] * self.values, minlength=self.count)
+
+    def back(self, per_row: numpy.ndarray) -> numpy.ndarray:
+        """The gradient on the weights of a gradient on the rows' scores."""
+        return numpy.bincount(self.cols, weights=per_row[self.rows] * self.values, minlength=len(self.names))
+
+
+def adam(
+    gradient: Callable[[numpy.ndarray], numpy.ndarray], size: int, steps: int, learning_rate: float
+) -> numpy.ndarray:
+    """Weights minimising a loss from zero by ``steps`` of full-batch Adam, given its gradient."""
+    weights = numpy.zeros(size)
+    first_moment = numpy.zeros_like(weights)
+    second_moment = numpy.zeros_like(weights)
+    for step in range(1, steps + 1):
+        g = gradient(weights)
+        first_moment = 0.9 * first_moment + 0.1 * g
+        second_moment = 0.999 * second_moment + 0.001 * g**2
+        corrected = first_moment / (1 - 0.9**step)
+        scale = numpy.sqrt(second_moment / (1 - 0.999**step)) + 1e-8
+        weights -= learning_rate * corrected / scale
+    return weights
+
+
+def kept_weights(names: Sequence[str], weights: numpy.ndarray) -> dict[str, float]:
+    """The weights a model keeps: rounded, and without those too small to change a decision."""
+    return {names[i]: round(float(w), 5) for i, w in enumerate(weights) if abs(w) >= MIN_WEIGHT}
+
+
 def fit(
     task: str,
     examples: Sequence[Mapping[str, float]],
@@ -92,32 +156,14 @@ def fit(
     The loss is the mean log loss plus ``l2 / 2 / n × |w|²``. Deterministic: the same
     examples in the same order give the same weights.
     """
-    index: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for row, features in enumerate(examples):
-        for name, value in features.items():
-            rows.append(row)
-            cols.append(index.setdefault(name, len(index)))
-            values.append(value)
-    r, c = numpy.array(rows, dtype=numpy.int64), numpy.array(cols, dtype=numpy.int64)
-    v = numpy.array(values, dtype=float)
+    matrix = SparseRows.of(examples)
     y = numpy.array(labels, dtype=float)
     n = max(1, len(examples))
-    weights = numpy.zeros(len(index))
-    first_moment = numpy.zeros_like(weights)
-    second_moment = numpy.zeros_like(weights)
-    for step in range(1, steps + 1):
-        scores = numpy.bincount(r, weights=weights[c] * v, minlength=len(examples))
-        p = 1.0 / (1.0 + numpy.exp(-numpy.clip(scores, -30, 30)))
-        gradient = (numpy.bincount(c, weights=(p - y)[r] * v, minlength=len(index)) + l2 * weights) / n
-        first_moment = 0.9 * first_moment + 0.1 * gradient
-        second_moment = 0.999 * second_moment + 0.001 * gradient**2
-        corrected = first_moment / (1 - 0.9**step)
-        scale = numpy.sqrt(second_moment / (1 - 0.999**step)) + 1e-8
-        weights -= learning_rate * corrected / scale
-    names = list(index)
-    kept = {names[i]: round(float(w), 5) for i, w in enumerate(weights) if abs(w) >= MIN_WEIGHT}
+
+    def gradient(weights: numpy.ndarray) -> numpy.ndarray:
+        p = 1.0 / (1.0 + numpy.exp(-numpy.clip(matrix.scores(weights), -30, 30)))
+        return (matrix.back(p - y) + l2 * weights) / n
+
+    weights = adam(gradient, len(matrix.names), steps, learning_rate)
     meta = {"examples": len(examples), "positives": int(y.sum()), "l2": l2, "steps": steps}
-    return LinearModel(task, kept, meta=meta)
+    return LinearModel(task, kept_weights(matrix.names, weights), meta=meta)

@@ -18,9 +18,11 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
+from kilde.coreference_metrics import CorefScores, without_singletons
 from kilde.evaluate import evaluate, gold_article, gold_paths, read_gold_record
 from kilde.schema import doc_to_kilde
 from kilde.tokenization import make_doc
+from kilde.types import read_clusters
 
 GOLD_ATTR = "kilde_gold"
 """``doc._`` attribute of a reference Doc: its gold record."""
@@ -104,4 +106,33 @@ for _stage in STAGE_METRICS:
     registry.scorers.register(f"kilde.{_stage}_scorer.v1", func=_stage_scorer(_stage))
 
 
-__all__ = ["GOLD_ATTR", "STAGE_METRICS", "gold_example", "gold_examples", "kilde_metrics", "score_stage"]
+def score_coreference(examples: Iterable[Example], **_: Any) -> Scores:
+    """MUC, B³, CEAF-e and CoNLL F1 of ``kilde_coreference``'s entities against the reference
+    Doc's (the same span group, one label per entity); mentions match by character range and
+    singletons are left out, as in CoNLL-2012."""
+    scores = CorefScores()
+    for example in examples:
+        key, response = (
+            without_singletons([{(s.start_char, s.end_char) for s in group} for group in read_clusters(doc)])
+            for doc in (example.reference, example.predicted)
+        )
+        scores.add(key, response)
+    out: Scores = {f"coref_{name}_f": prf.f for name, prf in scores.metrics().items()}
+    out["coref_conll_f"] = scores.conll_f1
+    return out
+
+
+@registry.scorers("kilde.coreference_scorer.v1")
+def make_coreference_scorer() -> Callable[..., Scores]:
+    return score_coreference
+
+
+__all__ = [
+    "GOLD_ATTR",
+    "STAGE_METRICS",
+    "gold_example",
+    "gold_examples",
+    "kilde_metrics",
+    "score_coreference",
+    "score_stage",
+]

@@ -24,6 +24,10 @@ BOILERPLATE_SPANS = "kilde_boilerplate"
 HEDGE_SPANS = "kilde_hedges"
 """Key in ``doc.spans``: one span per hedge marker, labelled with its kind."""
 
+COREF_SPANS = "kilde_coref_mentions"
+"""Key in ``doc.spans``: the mentions of every entity of two or more mentions that
+``kilde_coreference`` found, each labelled with its entity's number."""
+
 
 @dataclass
 class Quote:
@@ -229,3 +233,22 @@ def _provenance_view(doc: Doc) -> list[ProvenanceEdge]:
 
 
 register_extensions()
+
+
+def write_clusters(doc: Doc, clusters: list[list[tuple[int, int]]]) -> None:
+    """Store entities (each a list of token ranges) as :data:`COREF_SPANS`, numbered from 1."""
+    spans = [
+        Span(doc, start, end, label=str(number))
+        for number, group in enumerate(clusters, start=1)
+        for start, end in group
+    ]
+    doc.spans[COREF_SPANS] = sorted(spans, key=lambda span: (span.start, -span.end))
+
+
+def read_clusters(doc: Doc) -> list[list[Span]]:
+    """The entities in :data:`COREF_SPANS`, in the order of their numbers, each in text order."""
+    groups: dict[str, list[Span]] = {}
+    for span in doc.spans.get(COREF_SPANS, []):
+        groups.setdefault(span.label_, []).append(span)
+    ordered = sorted(groups.items(), key=lambda item: int(item[0]) if item[0].isdigit() else 0)
+    return [sorted(group, key=lambda span: span.start) for _, group in ordered]

@@ -1,0 +1,399 @@
+"""Component ``kilde_coreference``: mentions and the entities they refer to, learned from NARC.
+
+Every noun phrase, name and pronoun of the parse is a mention (:func:`find_mentions`); a
+logistic regression trained on the Norwegian Anaphora Resolution Corpus
+(``training/coreference/train.py``, Bokmål and Nynorsk) scores each mention against the
+mentions before it (:func:`pair_features`: head and name matches, agreement, distance, the
+pronoun and what it points back to), and each mention joins the entity of its most probable
+antecedent when that is probable enough (best-first mention ranking). The features read the
+parse and morphology rather than word lists, so the same code serves both written standards.
+
+The entities are stored as the span group ``doc.spans["kilde_coref_mentions"]``
+(:data:`kilde.types.COREF_SPANS`): the mentions of every entity with two or more mentions, each
+labelled with its entity's number (:func:`kilde.types.read_clusters` gives them back), so they
+travel in a ``DocBin`` and through ``nlp.pipe(n_process=…)``. ``kilde_coref`` reads them to
+resolve speaker mentions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from kilde.component import PACKAGED, LearnedComponent, Scorer, packaged_or_path, stage_config
+from kilde.linear import LinearModel
+from kilde.text import doc_has_parse
+from kilde.types import write_clusters
+
+TASK = "coreference"
+PACKAGED_MODEL = Path(__file__).parent / "models" / "coreference.json"
+
+MENTION_POS = frozenset({"NOUN", "PROPN", "PRON"})
+NOMINAL_DEPS = frozenset({"SUBJ", "DOBJ", "IOBJ", "PUTFYLL", "SPRED", "nsubj", "obj", "iobj", "obl", "nmod"})
+"""An adjective with one of these functions stands for a noun ("de eldste", "Mange")."""
+NAME_PARTS = frozenset({"FLAT", "flat", "flat:name"})
+"""The later words of a name hang on its first (``Kari`` ← ``Nordmann``): not mentions of their own."""
+EXPLETIVES = frozenset({"FSUBJ", "FOBJ", "expl"})
+"""Formal subjects and objects (``det regner``) refer to nothing."""
+COORDINATION = frozenset({"KOORD", "KONJ", "conj", "cc"})
+EDGE_DEPS = frozenset({"KONJ", "IK", "IP", "cc", "punct"})
+SUBJECTS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
+APPOSITIONS = frozenset({"APP", "appos"})
+MAX_MENTION_TOKENS = 40
+"""A longer subtree is a clause the parser hung on a noun: the mention is its head's own phrase."""
+WINDOW = 10
+PRONOUN_WINDOW = 20
+"""Mentions before a mention (a pronoun) that it may refer back to, whatever their words: on NARC
+the nearest earlier mention of the same entity lies within these for 97 % of the pronouns and
+83 % of the nouns and names that have one (names and nouns reach further by shared words)."""
+PRONOUN_KINDS = frozenset({"pronoun", "possessive"})
+LOOKBACK = 300
+"""How far back a mention that shares a name or head word with an earlier one may reach."""
+THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A mention and what pair features read about it (computed once per mention)."""
+
+    index: int
+    span: Span
+    head: Token
+    kind: str
+    """``pronoun``, ``possessive``, ``name``, ``noun`` or ``other`` (an adjective as noun)."""
+    sentence: int
+    gender: str
+    number: str
+    definite: bool
+    coordinated: bool
+    """The whole coordination (``Kari og Ola``), not one of its conjuncts."""
+    words: frozenset[str]
+    """Its content words, lower-cased."""
+    names: frozenset[str]
+    """Its capitalised content words: the parts of a name."""
+    text: str
+    """Lower-cased, without determiners and edge punctuation: for exact matches."""
+    form: str
+    """The head word, lower-cased."""
+    lemma: str
+    entity: str
+    """The NER label on the head word, ``-`` for none."""
+    subject: bool
+    apposition_to: int | None
+    """The token index of the word this mention stands in apposition to, if it does."""
+
+    @property
+    def start(self) -> int:
+        return self.span.start
+
+    @property
+    def end(self) -> int:
+        return self.span.end
+
+
+def _mention_heads(doc: Doc) -> Iterator[Token]:
+    for token in doc:
+        if token.is_space or token.dep_ in NAME_PARTS or token.dep_ in EXPLETIVES:
+            continue
+        possessive = token.pos_ == "DET" and "Yes" in token.morph.get("Poss")
+        noun_like = token.pos_ == "ADJ" and token.dep_ in NOMINAL_DEPS
+        if token.pos_ in MENTION_POS or possessive or noun_like:
+            yield token
+
+
+def _trimmed(doc: Doc, indices: list[int]) -> tuple[int, int] | None:
+    if not indices:
+        return None
+    left, right = indices[0], indices[-1]
+    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].dep_ in EDGE_DEPS):
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space or doc[left].dep_ in EDGE_DEPS):
+        left += 1
+    return left, right + 1
+
+
+def mention_ranges(doc: Doc, head: Token) -> list[tuple[tuple[int, int], bool]]:
+    """The token ranges a head's mention covers: its phrase, and, for the first conjunct of a
+    coordination, the phrase without the other conjuncts too (NARC marks both)."""
+    subtree = [t.i for t in head.subtree]
+    if len(subtree) > MAX_MENTION_TOKENS:
+        subtree = [t.i for t in head.lefts if t.i >= head.i - MAX_MENTION_TOKENS // 2] + [head.i]
+    out: list[tuple[tuple[int, int], bool]] = []
+    dropped = {
+        t.i for child in head.children if child.dep_ in COORDINATION or child.is_space for t in child.subtree
+    }
+    if head.dep_ in COORDINATION:
+        # A later conjunct: its own phrase, without the conjunction in front ("og Ola").
+        dropped |= {c.i for c in head.lefts if c.dep_ in EDGE_DEPS}
+    whole = _trimmed(doc, subtree)
+    if dropped:
+        alone = _trimmed(doc, [i for i in subtree if i not in dropped])
+        if alone is not None:
+            out.append((alone, False))
+        if whole is not None and whole != alone and any(doc[i].dep_ in COORDINATION for i in dropped):
+            out.append((whole, True))
+    elif whole is not None:
+        out.append((whole, False))
+    return out
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """Every mention of the parsed ``doc`` in text order (by start, the longer first)."""
+    sentence_of: dict[int, int] = {}
+    for number, sentence in enumerate(doc.sents):
+        for i in range(sentence.start, sentence.end):
+            sentence_of[i] = number
+    found: dict[tuple[int, int], tuple[Token, bool]] = {}
+    for head in _mention_heads(doc):
+        for token_range, coordinated in mention_ranges(doc, head):
+            found.setdefault(token_range, (head, coordinated))
+    ordered = sorted(found.items(), key=lambda item: (item[0][0], -item[0][1]))
+    return [
+        _describe(index, doc[start:end], head, coordinated, sentence_of[head.i])
+        for index, ((start, end), (head, coordinated)) in enumerate(ordered)
+    ]
+
+
+def _describe(index: int, span: Span, head: Token, coordinated: bool, sentence: int) -> Mention:
+    morph = head.morph
+    if head.pos_ in ("PRON", "DET"):
+        kind = "possessive" if "Yes" in morph.get("Poss") else "pronoun"
+    elif head.pos_ == "PROPN":
+        kind = "name"
+    elif head.pos_ == "NOUN":
+        kind = "noun"
+    else:
+        kind = "other"
+    content = [t for t in span if t.is_alpha and t.pos_ not in ("DET", "ADP", "CCONJ", "SCONJ", "PRON")]
+    return Mention(
+        index=index,
+        span=span,
+        head=head,
+        kind=kind,
+        sentence=sentence,
+        gender="|".join(morph.get("Gender")) or "?",
+        number="Plur" if coordinated else ("|".join(morph.get("Number")) or "?"),
+        definite="Def" in morph.get("Definite"),
+        coordinated=coordinated,
+        words=frozenset(t.lower_ for t in content),
+        names=frozenset(t.lower_ for t in content if t.text[:1].isupper() and t.i != span.sent.start)
+        | (frozenset({head.lower_}) if head.pos_ == "PROPN" else frozenset()),
+        text=" ".join(t.lower_ for t in span if not t.is_punct and t.pos_ != "DET"),
+        form=head.lower_,
+        lemma=head.lemma_.lower(),
+        entity=head.ent_type_ or "-",
+        subject=head.dep_ in SUBJECTS,
+        apposition_to=head.head.i if head.dep_ in APPOSITIONS else None,
+    )
+
+
+def _bucket(value: int) -> str:
+    """A distance as a coarse class, so one weight serves a range of distances."""
+    for limit in (0, 1, 2, 4, 8, 16, 32):
+        if value <= limit:
+            return str(limit)
+    return "more"
+
+
+def _agreement(a: str, b: str) -> str:
+    if a == "?" or b == "?":
+        return "unknown"
+    return "yes" if set(a.split("|")) & set(b.split("|")) else "no"
+
+
+def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[str, float]:
+    """What the model reads about ``antecedent`` as what ``anaphor`` refers back to; ``rank``: how
+    many candidates of the antecedent's kind stand closer to the anaphor."""
+    j, i = anaphor, antecedent
+    kinds = f"{i.kind}>{j.kind}"
+    features: dict[str, float] = {"bias": 1.0, f"kinds={kinds}": 1.0}
+    sentences = j.sentence - i.sentence
+    features[f"sentences={_bucket(sentences)}|{j.kind}"] = 1.0
+    features[f"mentions={_bucket(j.index - i.index)}|{j.kind}"] = 1.0
+    features[f"rank={_bucket(rank)}|{kinds}"] = 1.0
+    features[f"gender={_agreement(i.gender, j.gender)}|{kinds}"] = 1.0
+    features[f"number={_agreement(i.number, j.number)}|{kinds}"] = 1.0
+    if i.coordinated or j.coordinated:
+        features[f"coordinated={i.coordinated}>{j.coordinated}"] = 1.0
+    features[f"antecedent_entity={i.entity}|{j.kind}"] = 1.0
+    if i.subject:
+        features[f"antecedent_subject|{j.kind}"] = 1.0
+    if j.apposition_to == i.head.i:
+        features["apposition"] = 1.0
+    if i.text and i.text == j.text:
+        features[f"same_text|{j.kind}"] = 1.0
+    if i.lemma == j.lemma:
+        features[f"same_head|{kinds}"] = 1.0
+    elif j.form in i.words:
+        features[f"head_in_antecedent|{kinds}"] = 1.0
+    shared_names = i.names & j.names
+    if shared_names:
+        features[f"shared_name|{kinds}"] = 1.0
+        if j.names <= i.names:
+            features["names_contained"] = 1.0
+    elif i.names and j.names:
+        features[f"different_names|{kinds}"] = 1.0
+    shared = i.words & j.words
+    if shared:
+        features[f"shared_words|{kinds}"] = math.log1p(len(shared))
+    if j.kind in PRONOUN_KINDS:
+        form = j.form
+        features[f"pronoun={form}|{i.kind}"] = 1.0
+        features[f"pronoun={form}|gender={i.gender}|number={i.number}"] = 1.0
+        features[f"pronoun={form}|entity={i.entity}"] = 1.0
+        features[f"pronoun={form}|sentences={_bucket(sentences)}"] = 1.0
+        features[f"pronoun={form}|rank={_bucket(rank)}|{i.kind}"] = 1.0
+        if i.kind in PRONOUN_KINDS:
+            features[f"pronoun={form}|antecedent={i.form}"] = 1.0
+        if i.subject:
+            features[f"pronoun={form}|antecedent_subject|sentences={_bucket(sentences)}"] = 1.0
+    elif j.kind == "noun":
+        features[f"definite={j.definite}|{i.kind}"] = 1.0
+        features[f"noun={j.lemma}|entity={i.entity}"] = 1.0
+    return features
+
+
+def _shares_word(anaphor: Mention, antecedent: Mention) -> bool:
+    return bool(anaphor.names & antecedent.names) or anaphor.lemma == antecedent.lemma
+
+
+def antecedent_candidates(mentions: Sequence[Mention], index: int) -> Iterator[tuple[Mention, int]]:
+    """The mentions before ``mentions[index]`` that it may refer back to, nearest first, each
+    with its rank among the candidates of its kind: the nearest :data:`WINDOW`
+    (:data:`PRONOUN_WINDOW` for a pronoun) whatever their words, and earlier ones that share a
+    name or head word with it."""
+    anaphor = mentions[index]
+    window = PRONOUN_WINDOW if anaphor.kind in PRONOUN_KINDS else WINDOW
+    closer: dict[str, int] = {}
+    for back in range(index - 1, max(-1, index - LOOKBACK - 1), -1):
+        candidate = mentions[back]
+        if candidate.end > anaphor.start:
+            continue  # nested in each other, or overlapping: never the same entity
+        if index - back <= window or _shares_word(anaphor, candidate):
+            rank = closer.get(candidate.kind, 0)
+            closer[candidate.kind] = rank + 1
+            yield candidate, rank
+
+
+def refers_back(mention: Mention) -> bool:
+    """Whether a mention may refer back at all: on NARC an indefinite noun phrase or an adjective
+    used as a noun (``en ny skole``, ``mange``) introduces its entity in 98 % of cases, so
+    neither is scored as an anaphor (it can still be an antecedent); that halves the pairs."""
+    return mention.kind not in ("noun", "other") or (mention.kind == "noun" and mention.definite)
+
+
+def new_entity_features(anaphor: Mention, candidates: Sequence[tuple[Mention, int]]) -> dict[str, float]:
+    """What the model reads about ``anaphor`` starting an entity of its own: the option every
+    antecedent candidate competes with (features prefixed ``new|``)."""
+    features = {"new|bias": 1.0, f"new|kind={anaphor.kind}": 1.0, f"new|entity={anaphor.entity}": 1.0}
+    if anaphor.kind in PRONOUN_KINDS:
+        features[f"new|pronoun={anaphor.form}"] = 1.0
+    else:
+        features[f"new|definite={anaphor.definite}|{anaphor.kind}"] = 1.0
+        features[f"new|head={anaphor.lemma}"] = 1.0
+    if anaphor.subject:
+        features[f"new|subject|{anaphor.kind}"] = 1.0
+    if any(_shares_word(anaphor, candidate) for candidate, _ in candidates):
+        features[f"new|shares_word|{anaphor.kind}"] = 1.0
+    features[f"new|first_mentions={_bucket(anaphor.index)}"] = 1.0
+    return features
+
+
+def scored_pairs(
+    mentions: Sequence[Mention], index: int
+) -> tuple[dict[str, float], list[tuple[Mention, dict[str, float]]]] | None:
+    """The new-entity features of ``mentions[index]`` and each antecedent candidate with its pair
+    features; None for a mention that does not refer back (:func:`refers_back`)."""
+    anaphor = mentions[index]
+    if not refers_back(anaphor):
+        return None
+    candidates = list(antecedent_candidates(mentions, index))
+    pairs = [(candidate, pair_features(anaphor, candidate, rank)) for candidate, rank in candidates]
+    return new_entity_features(anaphor, candidates), pairs
+
+
+def antecedent_probabilities(
+    mentions: Sequence[Mention], model: LinearModel
+) -> list[list[tuple[int, float]]]:
+    """For each mention, each candidate antecedent's index and the model's probability that it
+    is a better choice than starting a new entity (the ranking model's pairwise view)."""
+    out: list[list[tuple[int, float]]] = []
+    for index in range(len(mentions)):
+        scored = scored_pairs(mentions, index)
+        if scored is None:
+            out.append([])
+            continue
+        new, pairs = scored
+        offset = model.score(new)
+        out.append(
+            [(candidate.index, _sigmoid(model.score(features) - offset)) for candidate, features in pairs]
+        )
+    return out
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
+
+
+def link(scored: Sequence[Sequence[tuple[int, float]]], threshold: float) -> list[list[int]]:
+    """Entities (mention indices, two or more each) from scored candidates: each mention joins
+    the entity of its most probable antecedent when that reaches ``threshold`` (best first)."""
+    parent = list(range(len(scored)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for index, candidates in enumerate(scored):
+        best = max(candidates, key=lambda pair: pair[1], default=None)
+        if best is not None and best[1] >= threshold:
+            parent[root(index)] = root(best[0])
+    groups: dict[int, list[int]] = {}
+    for index in range(len(scored)):
+        groups.setdefault(root(index), []).append(index)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def cluster(mentions: Sequence[Mention], model: LinearModel) -> list[list[Mention]]:
+    """The entities of two or more mentions, by best-first antecedent choice."""
+    groups = link(antecedent_probabilities(mentions, model), model.threshold)
+    return [[mentions[index] for index in group] for group in groups]
+
+
+@dataclass
+class Coreference(LearnedComponent):
+    """Component ``kilde_coreference``."""
+
+    name: str = "kilde_coreference"
+    scorer: Scorer | None = None
+    model: LinearModel | None = None
+    language: str = field(default="")
+    model_file: ClassVar[str] = "coreference.json"
+    model_task: ClassVar[str] = TASK
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None or not doc_has_parse(doc):
+            return doc
+        entities = cluster(find_mentions(doc), self.model)
+        write_clusters(doc, [[(m.start, m.end) for m in group] for group in entities])
+        return doc
+
+
+@Language.factory(
+    "kilde_coreference",
+    assigns=["doc.spans"],
+    requires=[],  # the parse, morphology and entities when they are there (else it stands aside)
+    default_config=stage_config("coreference", model=PACKAGED),
+    default_score_weights={},
+)
+def make_coreference(nlp: Language, name: str, model: str | None, scorer: Scorer | None) -> Coreference:
+    """``model``: ``"packaged"`` (kilde's model trained on NARC), a model file's path, or ``null``."""
+    return Coreference(name, scorer, packaged_or_path(model, TASK, PACKAGED_MODEL), nlp.lang)

@@ -1,0 +1,164 @@
+"""Mentions and entities (``kilde_coreference``): what counts as a mention, how the model links
+them, the span group it writes, serialisation and the scorer.
+
+Every example is invented. The stage reads the trained parse, so these tests use the packaged
+Bokmål pipeline and skip without it.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+from spacy.training import Example
+
+from kilde.coreference import (
+    PACKAGED_MODEL,
+    TASK,
+    Coreference,
+    antecedent_candidates,
+    cluster,
+    find_mentions,
+    pair_features,
+)
+from kilde.linear import LinearModel
+from kilde.pipeline import MODELS_DIR, load_model
+from kilde.scoring import score_coreference
+from kilde.types import read_clusters, write_clusters
+
+pytestmark = pytest.mark.skipif(
+    not (MODELS_DIR / "nb" / "config.cfg").is_file(), reason="needs the packaged Bokmål model"
+)
+
+STORY = (
+    "Ordfører Siri Lund la fram budsjettet for Vikvåg kommune i går. "
+    "Hun vil bygge en ny skole, men hennes egne partifeller er skeptiske."
+)
+PRONOUN_TO_NAME = LinearModel(
+    TASK,
+    {
+        "bias": -4.0,
+        "pronoun=hun|name": 3.0,
+        "pronoun=hennes|name": 3.0,
+        "antecedent_subject|pronoun": 3.0,
+        "antecedent_subject|possessive": 3.0,
+    },
+    threshold=0.5,
+)
+"""Links ``hun``/``hennes`` to a name that is a subject and nothing else: the stage's decoding
+without a trained model."""
+
+
+@pytest.fixture(scope="module")
+def parser() -> Language:
+    nlp = load_model("nb")
+    assert nlp is not None
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def story(parser: Language) -> Doc:
+    return parser(STORY)
+
+
+def mention_texts(doc: Doc) -> list[str]:
+    return [m.span.text for m in find_mentions(doc)]
+
+
+def test_names_noun_phrases_and_pronouns_are_mentions(story: Doc) -> None:
+    found = mention_texts(story)
+    for expected in ("Ordfører Siri Lund", "budsjettet for Vikvåg kommune", "Hun", "hennes"):
+        assert expected in found
+
+
+def test_a_name_is_one_mention_not_one_per_word(story: Doc) -> None:
+    found = mention_texts(story)
+    assert "Lund" not in found and "Siri Lund" not in found
+
+
+def test_mentions_are_in_text_order_and_never_start_or_end_with_space_or_punctuation(story: Doc) -> None:
+    mentions = find_mentions(story)
+    assert [m.start for m in mentions] == sorted(m.start for m in mentions)
+    for mention in mentions:
+        assert not mention.span[0].is_punct and not mention.span[-1].is_punct
+        assert not mention.span[0].is_space and not mention.span[-1].is_space
+
+
+def test_a_coordination_gives_the_whole_and_each_conjunct(parser: Language) -> None:
+    found = mention_texts(parser("Kari Berg og Ola Dahl møttes i Bodø."))
+    assert "Kari Berg og Ola Dahl" in found
+    assert "Kari Berg" in found and "Ola Dahl" in found
+
+
+def test_a_paragraph_break_is_never_part_of_a_mention(parser: Language) -> None:
+    doc = parser("Brua stengt\n\nVegvesenet stengte brua over fjorden i natt.")
+    for mention in find_mentions(doc):
+        assert "\n" not in mention.span.text
+
+
+def test_candidates_never_overlap_the_mention_they_are_for(story: Doc) -> None:
+    mentions = find_mentions(story)
+    for index, mention in enumerate(mentions):
+        for candidate, _ in antecedent_candidates(mentions, index):
+            assert candidate.end <= mention.start
+
+
+def test_pronoun_features_name_the_pronoun_and_the_antecedent_kind(story: Doc) -> None:
+    mentions = find_mentions(story)
+    name = next(m for m in mentions if m.span.text == "Ordfører Siri Lund")
+    pronoun = next(m for m in mentions if m.span.text == "Hun")
+    features = pair_features(pronoun, name)
+    assert features["pronoun=hun|name"] == 1.0
+    assert features["kinds=name>pronoun"] == 1.0
+
+
+def test_the_model_links_pronouns_to_the_name_they_follow(story: Doc) -> None:
+    entities = cluster(find_mentions(story), PRONOUN_TO_NAME)
+    texts = [sorted(m.span.text for m in group) for group in entities]
+    assert ["Hun", "Ordfører Siri Lund", "hennes"] in texts
+
+
+def test_the_component_writes_entities_as_a_span_group_that_survives_a_docbin(story: Doc) -> None:
+    component = Coreference(model=PRONOUN_TO_NAME, language="nb")
+    doc = component(story.copy())
+    entities = [[span.text for span in group] for group in read_clusters(doc)]
+    assert ["Ordfører Siri Lund", "Hun", "hennes"] in entities
+    restored = next(DocBin(docs=[doc]).get_docs(doc.vocab))
+    assert [[span.text for span in group] for group in read_clusters(restored)] == entities
+
+
+def test_without_a_parse_or_a_model_the_component_stands_aside() -> None:
+    nlp = spacy.blank("nb")
+    doc = Coreference(model=PRONOUN_TO_NAME, language="nb")(nlp("Hun sa ja."))
+    assert read_clusters(doc) == []
+    assert read_clusters(Coreference(model=None, language="nb")(nlp("Hun sa ja."))) == []
+
+
+def test_the_model_travels_with_the_component() -> None:
+    component = Coreference(model=PRONOUN_TO_NAME, language="nb")
+    other = Coreference(model=None, language="nb").from_bytes(component.to_bytes())
+    assert other.model == PRONOUN_TO_NAME
+
+
+def test_the_scorer_gives_one_for_the_reference_entities_and_less_for_others(story: Doc) -> None:
+    mentions = {m.span.text: (m.start, m.end) for m in find_mentions(story)}
+    reference = story.copy()
+    write_clusters(reference, [[mentions["Ordfører Siri Lund"], mentions["Hun"], mentions["hennes"]]])
+    assert score_coreference([Example(reference.copy(), reference)])["coref_conll_f"] == 1.0
+    wrong = story.copy()
+    write_clusters(wrong, [[mentions["budsjettet for Vikvåg kommune"], mentions["Hun"]]])
+    assert score_coreference([Example(wrong, reference)])["coref_conll_f"] < 0.5
+
+
+@pytest.mark.skipif(not PACKAGED_MODEL.is_file(), reason="needs the packaged coreference model")
+def test_the_packaged_model_resolves_pronouns_to_the_person_in_both_standards() -> None:
+    for language, text, pronoun in (
+        ("nb", "Fiskeren Per Moe fikk ikke kvoten han søkte om. Han vil klage på vedtaket.", "Han"),
+        ("nn", "Bonden Liv Haug fekk ikkje løyve til å byggje. Ho vil klage på vedtaket.", "Ho"),
+    ):
+        nlp = load_model(language)
+        assert nlp is not None
+        nlp.add_pipe("kilde_coreference")
+        entities = [[span.text for span in group] for group in read_clusters(nlp(text))]
+        assert any(pronoun in group and any("Moe" in m or "Haug" in m for m in group) for group in entities)
