@@ -193,9 +193,16 @@ def test_analyse_highlight_select_and_download(page: Any, tmp_path: Path) -> Non
     assert "2 quotes" in fjeld.inner_text() and "1 direct" in fjeld.inner_text()
     hovland = page.locator("#sources .source", has_text="Siri Hovland")
     assert "to Lyngdalsposten" in hovland.inner_text()
-    chains = page.locator("#provenance .chain").all_inner_texts()
-    assert len(chains) == len(provenance_chains(expected))
-    assert any("Lokalavisa" in chain and "rapporten fra laboratoriet" in chain for chain in chains)
+    # The provenance graph: one SVG node per source on a chain, an edge to each from its citer.
+    nodes = page.locator("#provenance svg .prov-node")
+    names = nodes.locator("text").all_text_contents()
+    assert names[0] == "This article" and {"Lokalavisa", "rapporten fra laboratoriet"} <= set(names)
+    assert page.locator("#provenance svg .prov-edge").count() == nodes.count() - 1
+    report = page.locator("#provenance .prov-node", has_text="rapporten fra laboratoriet")
+    assert report.get_attribute("data-depth") == "2"
+    assert "cited by Lokalavisa" in (report.locator("title").text_content() or "")
+    label = page.locator("#provenance svg").get_attribute("aria-label") or ""
+    assert len(label.split("; ")) == len(provenance_chains(expected))
     save_screenshot(page, tmp_path, "kilde-web.png")
 
     # Clicking a source highlights its quotes (and only those) and lists them.
@@ -259,3 +266,27 @@ def test_errors_are_shown(page: Any, tmp_path: Path) -> None:
     page.click("#analyze-button")
     page.wait_for_selector("#results:not([hidden])")
     assert page.is_hidden("#status")
+
+
+def test_provenance_graph_of_a_retold_story(page: Any, tmp_path: Path) -> None:
+    """A story retold from an outlet: the graph nests the service and the soldier under it."""
+    text = (Path(__file__).parent / "cases" / "soldat_og_mor_nb.txt").read_text(encoding="utf-8")
+    analyse(page, text)
+    graph = page.locator("#provenance svg")
+    rows = graph.locator(".prov-node").evaluate_all(
+        '(nodes) => nodes.map((node) => [Number(node.dataset.depth), node.querySelector("text").textContent])'
+    )
+    assert rows[:4] == [
+        [0, "This article"],
+        [1, "The Guardian"],
+        [2, "ukrainske etterretningstjenesten"],
+        [3, "russisk soldat"],
+    ]
+    # Boxes are sized to their names and the graph to its boxes.
+    widths = graph.locator(".prov-box").evaluate_all("(boxes) => boxes.map((b) => b.getBBox().width)")
+    assert all(width > 20 for width in widths)
+    assert graph.evaluate("(svg) => svg.getBBox().width <= svg.width.baseVal.value + 1")
+    # Clicking a source in the graph selects its quotes in the article.
+    graph.locator(".prov-node", has_text="russisk soldat").first.click()
+    assert page.locator("#article .q.is-selected").count() > 0
+    save_screenshot(page, tmp_path, "kilde-web-provenance.png")

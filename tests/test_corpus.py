@@ -457,6 +457,12 @@ def test_tables_with_duckdb(serial_run: Path, samples: list[dict[str, Any]]) -> 
         ).fetchall()
     )
     assert set(kinds) <= {True}  # quotes from media and documents always count as relayed
+    # Every quote has a chain of at least its own speaker; a longer one starts at a cited source.
+    chains = connection.execute(
+        f"SELECT min(chain_depth), count(*) FILTER (WHERE chain_depth > 1 AND first_source IS NULL) "
+        f"FROM '{folder}/quotes.parquet'"
+    ).fetchone()
+    assert chains == (1, 0)
     genders = {
         g
         for (g,) in connection.execute(
@@ -506,3 +512,26 @@ def test_interrupt_commits_what_is_done(
     summary = run_corpus([source], tmp_path / "out", options)
     assert (summary.ok, summary.skipped) == (4, 4)
     assert len(shard_results(tmp_path / "out")) == 8
+
+
+def test_quote_rows_carry_chain_depth_and_first_source() -> None:
+    from kilde import analyze
+    from kilde.corpus.tables import article_rows
+
+    text = (
+        "Soldat klager\n\n"
+        "En soldat klager til moren sin over at han fryser, ifølge etterretningstjenesten, "
+        "skriver Dagbladet.\n\n"
+        "– Vi har ikke varme klær, sier soldaten."
+    )
+    rows = article_rows(analyze(text, "nb", doc_id="soldat"))["quotes"]
+    by_content = {row["content"]: row for row in rows}
+    soldier = by_content["Vi har ikke varme klær"]
+    assert (soldier["chain_depth"], soldier["first_source"], soldier["first_source_kind"]) == (
+        3,
+        "Dagbladet",
+        "media",
+    )
+    assert soldier["nested"] and soldier["relayed"]
+    outlet = next(row for row in rows if row["speaker_name"] == "Dagbladet")
+    assert (outlet["chain_depth"], outlet["first_source"]) == (1, "Dagbladet")

@@ -78,3 +78,28 @@ def test_has_cycle() -> None:
 
 def test_the_input_text_must_come_back_unchanged() -> None:
     assert violations(_result(), TEXT + " ") == ["text differs from the input"]
+
+
+def _chained(chain: list[dict[str, Any]], nested_in: str | None = None) -> dict[str, Any]:
+    return _result(quotes=[{**_result()["quotes"][0], "chain": chain, "nested_in": nested_in}])
+
+
+def test_a_sound_chain() -> None:
+    link = {"entity": "e1", "name": "Kari Lunde", "kind": "person", "via": "q1"}
+    assert violations(_chained([link])) == []
+
+
+def test_broken_chains() -> None:
+    own = {"entity": "e1", "name": "Kari Lunde", "kind": "person", "via": "q1"}
+    assert violations(_chained([])) == ["q1: chain is not a list of sources"]
+    assert violations(_chained([own, own])) == [
+        "q1: chain repeats an entity",
+        "q1: chain disagrees with nested_in",
+        "q1: no provenance edge from e1 to e1",
+    ]
+    assert violations(_chained([{**own, "entity": "e7", "via": "q4"}])) == [
+        "q1: chain names unknown entity e7",
+        "q1: chain names unknown quote q4",
+        "q1: chain does not end at its own speaker",
+        "q1: the article does not cite the chain's first source",
+    ]

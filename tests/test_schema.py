@@ -153,7 +153,7 @@ def test_docs_describe_every_field() -> None:
     doc = (ROOT / "docs" / "output-format.md").read_text(encoding="utf-8")
     schema = json_schema()
     names = set(schema["properties"])
-    for definition in ("quote", "entity", "edge", "span"):
+    for definition in ("quote", "entity", "edge", "span", "chain_link"):
         names |= set(schema["$defs"][definition]["properties"])
     names |= set(schema["$defs"]["quote"]["properties"]["speaker"]["properties"])
     missing = sorted(name for name in names if f"`{name}`" not in doc)
@@ -190,6 +190,10 @@ def test_examples_exercise_the_schema(results: list[dict[str, Any]]) -> None:
     quotes = [quote for result in results for quote in result["quotes"]]
     assert {quote["type"] for quote in quotes} >= {"direct", "indirect"}
     assert any(quote["nested_in"] for quote in quotes) and any(not quote["nested_in"] for quote in quotes)
+    assert all(quote["chain"] for quote in quotes)
+    assert any(len(quote["chain"]) > 1 for quote in quotes) and any(
+        len(quote["chain"]) == 1 for quote in quotes
+    )
     assert any(quote["addressee"] for quote in quotes) and any(not quote["addressee"] for quote in quotes)
     assert any(quote["hedged"] for quote in quotes)
     edges = [edge for result in results for edge in result["provenance"]]
@@ -290,6 +294,12 @@ def _broken(result: dict[str, Any], change: str) -> dict[str, Any]:
             broken["provenance"] = [{"source": entity["id"], "via": quote["id"], "target": "the article"}]
         case "quotes not a list":
             broken["quotes"] = {}
+        case "empty chain":
+            quote["chain"] = []
+        case "chain link without via":
+            quote["chain"] = [{"entity": entity["id"], "name": entity["name"], "kind": entity["kind"]}]
+        case "chain link kind":
+            quote["chain"] = [{**quote["chain"][0], "kind": "newspaper"}]
     return broken
 
 
@@ -314,6 +324,9 @@ def _broken(result: dict[str, Any], change: str) -> dict[str, Any]:
         "hedge without kind",
         "provenance target",
         "quotes not a list",
+        "empty chain",
+        "chain link without via",
+        "chain link kind",
     ],
 )
 def test_schema_rejects_broken_output(change: str) -> None:
@@ -336,7 +349,16 @@ def test_typed_shapes_follow_the_json_schema() -> None:
     """kilde.schema's TypedDicts and the packaged JSON Schema name the same fields."""
     from typing import get_type_hints
 
-    from kilde.schema import EdgeJSON, EntityJSON, Kilde1, LabelledSpanJSON, QuoteJSON, SpanJSON, SpeakerJSON
+    from kilde.schema import (
+        ChainLinkJSON,
+        EdgeJSON,
+        EntityJSON,
+        Kilde1,
+        LabelledSpanJSON,
+        QuoteJSON,
+        SpanJSON,
+        SpeakerJSON,
+    )
 
     schema = json_schema()
     defs = schema["$defs"]
@@ -358,6 +380,7 @@ def test_typed_shapes_follow_the_json_schema() -> None:
         SpanJSON: defs["span"],
         EntityJSON: defs["entity"],
         EdgeJSON: defs["edge"],
+        ChainLinkJSON: defs["chain_link"],
         LabelledSpanJSON: schema["properties"]["hedges"]["items"],
     }
     for typed, node in pairs.items():
@@ -365,3 +388,16 @@ def test_typed_shapes_follow_the_json_schema() -> None:
         assert set(get_type_hints(typed)) == properties, typed.__name__
         assert set(typed.__required_keys__) == required, typed.__name__
         assert set(typed.__optional_keys__) == properties - required, typed.__name__
+
+
+def test_quote_chain_reads_the_field_or_derives_it_from_nesting() -> None:
+    from kilde.schema import quote_chain
+
+    text = "Aftenposten skriver at en intern rapport ifølge Hanne Strand viser at lagrene var slitt."
+    result = kilde.analyze(text, "nb")
+    for quote in result["quotes"]:
+        written = quote_chain(result, quote)
+        assert written == quote["chain"]
+        older = {key: value for key, value in quote.items() if key != "chain"}
+        assert [link["via"] for link in quote_chain(result, older)][-1] == quote["id"]
+        assert len(quote_chain(result, older)) == len(written)

@@ -188,6 +188,17 @@ def test_report_groups_sources_like_the_terminal_report(client: TestClient) -> N
     assert set(view["quote_sources"]) == {quote["id"] for quote in result["quotes"]}
     assert set(view["quote_sources"].values()) <= keys
     assert all(chain[0] == "article" for chain in view["provenance"])
+    # The graph: the article at the root, every other node under the node that cites it.
+    graph = view["provenance_graph"]
+    assert graph[0]["id"] == "article" and graph[0]["parent"] is None
+    ids = [node["id"] for node in graph]
+    assert len(ids) == len(set(ids))
+    for node in graph[1:]:
+        parent = graph[ids.index(node["parent"])]
+        assert ids.index(node["parent"]) < ids.index(node["id"]) and node["depth"] == parent["depth"] + 1
+        assert node["source"] is None or node["source"] in keys
+    ends = sorted(quote for node in graph for quote in node["quotes"])
+    assert ends == sorted(quote["id"] for quote in result["quotes"])
     colours = [source["colour"] for source in view["sources"]]
     assert len(set(colours)) == len(colours)
 
@@ -806,3 +817,23 @@ def test_serve_command_passes_options(monkeypatch: pytest.MonkeyPatch) -> None:
         "allowed_origins": [],
     }
     assert CliRunner().invoke(app, ["serve", "--port", "0"]).exit_code == 2
+
+
+def test_provenance_graph_of_a_retold_story(client: TestClient) -> None:
+    text = (
+        "Soldat klager\n\n"
+        "En soldat klager til moren sin over at han fryser, ifølge etterretningstjenesten, "
+        "skriver Dagbladet.\n\n"
+        "– Vi har ikke varme klær, sier soldaten."
+    )
+    response = client.post("/api/report", json={"text": text, "language": "nb"})
+    assert response.status_code == 200, response.text
+    graph = response.json()["provenance_graph"]
+    assert [(node["depth"], node["name"]) for node in graph] == [
+        (0, "This article"),
+        (1, "Dagbladet"),
+        (2, "etterretningstjenesten"),
+        (3, "soldat"),
+    ]
+    assert [node["kind"] for node in graph] == ["article", "media", "organization", "person"]
+    assert len(graph[3]["quotes"]) == 2

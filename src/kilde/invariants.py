@@ -1,8 +1,9 @@
 """The invariants every ``kilde/1`` object keeps, checked from the outside.
 
 Tests, the property-based fuzzing and the real-text benchmark all ask the same
-question of an output: are its offsets inside the text, do its ids resolve, and
-are nesting and provenance free of cycles? :func:`violations` answers it once.
+question of an output: are its offsets inside the text, do its ids resolve, are
+nesting and provenance free of cycles, and does each quote's chain follow them?
+:func:`violations` answers it once.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def violations(result: Mapping[str, Any], text: str | None = None) -> list[str]:
         found.extend(_span_problems(where, span, analysed))
     found.extend(_id_problems(result))
     found.extend(_cycle_problems(result))
+    found.extend(_chain_problems(result))
     return found
 
 
@@ -102,6 +104,44 @@ def _cycle_problems(result: Mapping[str, Any]) -> list[str]:
         cited_by.setdefault(edge.get("source"), set()).add(edge.get("target"))
     if has_cycle(cited_by):
         found.append("provenance has a cycle")
+    return found
+
+
+def _chain_problems(result: Mapping[str, Any]) -> list[str]:
+    """A quote's ``chain`` (where present) ends at its own speaker, names known ids, repeats no
+    entity, agrees with ``nested_in`` and follows the provenance edges from the article."""
+    found: list[str] = []
+    quote_ids = {q.get("id") for q in result.get("quotes", [])}
+    entity_ids = {e.get("id") for e in result.get("entities", [])}
+    cites = {(edge.get("source"), edge.get("target")) for edge in result.get("provenance", [])}
+    for quote in result.get("quotes", []):
+        chain = quote.get("chain")
+        if chain is None:
+            continue
+        qid = quote.get("id")
+        if not isinstance(chain, list) or not chain or not all(isinstance(link, Mapping) for link in chain):
+            found.append(f"{qid}: chain is not a list of sources")
+            continue
+        entities = [link.get("entity") for link in chain]
+        named = [entity for entity in entities if entity is not None]
+        if len(named) != len(set(named)):
+            found.append(f"{qid}: chain repeats an entity")
+        found.extend(f"{qid}: chain names unknown entity {e}" for e in named if e not in entity_ids)
+        found.extend(
+            f"{qid}: chain names unknown quote {link.get('via')}"
+            for link in chain
+            if link.get("via") not in quote_ids
+        )
+        last = chain[-1]
+        if last.get("via") != qid or last.get("entity") != (quote.get("speaker") or {}).get("entity"):
+            found.append(f"{qid}: chain does not end at its own speaker")
+        if len(chain) > 1 and chain[-2].get("via") != quote.get("nested_in"):
+            found.append(f"{qid}: chain disagrees with nested_in")
+        if entities[0] is not None and cites and (entities[0], ARTICLE) not in cites:
+            found.append(f"{qid}: the article does not cite the chain's first source")
+        for inner, outer in zip(entities[1:], entities, strict=False):
+            if inner is not None and (inner, outer) not in cites:
+                found.append(f"{qid}: no provenance edge from {inner} to {outer}")
     return found
 
 

@@ -19,11 +19,13 @@ from typing import Any, TypedDict
 
 from spacy.tokens import Doc, Span
 
+from kilde.chains import quote_chains
 from kilde.text import doc_text
 from kilde.types import (
     ARTICLE,
     BOILERPLATE_SPANS,
     HEDGE_SPANS,
+    Entity,
     Quote,
     read_entities,
     read_provenance,
@@ -60,7 +62,16 @@ class SpeakerJSON(TypedDict):
     entity: str | None
 
 
-class QuoteJSON(TypedDict):
+class ChainLinkJSON(TypedDict):
+    """One source on a quote's way to the article: its entity, name and kind, cited through quote ``via``."""
+
+    entity: str | None
+    name: str | None
+    kind: str
+    via: str
+
+
+class _QuoteFields(TypedDict):
     id: str
     type: str
     content: list[SpanJSON]
@@ -70,6 +81,12 @@ class QuoteJSON(TypedDict):
     heading: bool
     hedged: bool
     nested_in: str | None
+
+
+class QuoteJSON(_QuoteFields, total=False):
+    """One quote (``chain`` is optional: output written before it was added has none)."""
+
+    chain: list[ChainLinkJSON]
 
 
 class EntityJSON(TypedDict):
@@ -89,7 +106,6 @@ class EdgeJSON(TypedDict):
 
 
 class _Kilde1Fields(TypedDict):
-
     schema: str
     id: str | int | None
     language: str
@@ -130,9 +146,12 @@ def _title(doc: Doc, boilerplate: list[Span]) -> str | None:
     return None
 
 
-def quote_json(quote: Quote, number: int, nested_in: str | None = None) -> QuoteJSON:
-    """One quote; ``nested_in`` (an extra field) names the quote whose report contains it."""
-    return {
+def quote_json(
+    quote: Quote, number: int, nested_in: str | None = None, chain: list[ChainLinkJSON] | None = None
+) -> QuoteJSON:
+    """One quote; ``nested_in`` names the quote whose report contains it, ``chain`` (when given)
+    the sources from the outermost one the article cites down to this quote's speaker."""
+    found: QuoteJSON = {
         "id": f"q{number}",
         "type": quote.type,
         "content": [span_json(part) for part in quote.content],
@@ -147,6 +166,20 @@ def quote_json(quote: Quote, number: int, nested_in: str | None = None) -> Quote
         "heading": quote.heading,
         "hedged": quote.hedged,
         "nested_in": nested_in,
+    }
+    if chain is not None:
+        found["chain"] = chain
+    return found
+
+
+def chain_link_json(quote: Quote, quote_id: str, entities: dict[str, Entity]) -> ChainLinkJSON:
+    """One source of a chain: the speaker of ``quote``, named as its entity names it when it has one."""
+    entity = entities.get(quote.entity_id or "")
+    return {
+        "entity": quote.entity_id if entity is not None else None,
+        "name": entity.name if entity is not None else quote.speaker_name,
+        "kind": entity.kind if entity is not None else quote.speaker_kind,
+        "via": quote_id,
     }
 
 
@@ -163,6 +196,15 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> Kilde1:
     stored = read_quotes(doc)
     quotes = sorted(stored, key=lambda q: (q.start_char, q.end_char))
     quote_ids = {id(quote): f"q{n}" for n, quote in enumerate(quotes, 1)}
+    entities = read_entities(doc)
+    by_entity = {entity.id: entity for entity in entities}
+    edges = read_provenance(doc, stored)
+    chains = {
+        id(stored[index]): [
+            chain_link_json(stored[step], quote_ids[id(stored[step])], by_entity) for step in chain
+        ]
+        for index, chain in enumerate(quote_chains(stored, edges))
+    }
     return {
         "schema": SCHEMA,
         "id": doc_id,
@@ -174,7 +216,8 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> Kilde1:
             for span in boilerplate  # type: ignore[dict-item]
         ],
         "quotes": [
-            quote_json(quote, n, _parent_id(quote, stored, quote_ids)) for n, quote in enumerate(quotes, 1)
+            quote_json(quote, n, _parent_id(quote, stored, quote_ids), chains[id(quote)])
+            for n, quote in enumerate(quotes, 1)
         ],
         "entities": [
             {
@@ -184,12 +227,12 @@ def doc_to_kilde(doc: Doc, doc_id: str | None = None) -> Kilde1:
                 "gender": entity.gender,
                 "mentions": [span_json(m) for m in entity.mentions],
             }
-            for entity in read_entities(doc)
+            for entity in entities
         ],
         "hedges": [{**span_json(span), "kind": span.label_ or "epistemic"} for span in hedges],  # type: ignore[dict-item]
         "provenance": [
             {"source": edge.source, "via": quote_ids.get(id(edge.via)), "target": edge.target}
-            for edge in read_provenance(doc, stored)
+            for edge in edges
         ],
     }
 
@@ -273,6 +316,37 @@ def provenance_chains(result: Mapping[str, Any]) -> list[list[str]]:
     return [[names.get(node, node) for node in chain] for chain in chains]
 
 
+def quote_chain(result: Mapping[str, Any], quote: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A quote's sources from the outermost one the article cites down to its own speaker.
+
+    Its ``chain`` field where the output has one; for output written before that field, the
+    speakers met following ``nested_in`` outwards (stopping where it would loop).
+    """
+    chain = quote.get("chain")
+    if isinstance(chain, list):
+        return [link for link in chain if isinstance(link, Mapping)]
+    by_id = {q.get("id"): q for q in result.get("quotes") or [] if isinstance(q, Mapping)}
+    names = entity_names(result)
+    links: list[Mapping[str, Any]] = []
+    seen: set[Any] = set()
+    current: Mapping[str, Any] | None = quote
+    while current is not None and current.get("id") not in seen:
+        seen.add(current.get("id"))
+        speaker = current.get("speaker") or {}
+        entity = speaker.get("entity")
+        name = names.get(entity) if entity else None
+        links.append(
+            {
+                "entity": entity,
+                "name": name or speaker.get("name"),
+                "kind": speaker.get("kind") or "unknown",
+                "via": current.get("id"),
+            }
+        )
+        current = by_id.get(current.get("nested_in"))
+    return links[::-1]
+
+
 def citing_entities(result: Mapping[str, Any]) -> dict[str, str | None]:
     """For each quote id, the entity id that cites its speaker, or None when the article does.
 
@@ -301,6 +375,7 @@ __all__ = [
     "ARTICLE",
     "SCHEMA",
     "SCHEMA_FILE",
+    "ChainLinkJSON",
     "EdgeJSON",
     "EntityJSON",
     "Kilde1",
@@ -308,12 +383,14 @@ __all__ = [
     "QuoteJSON",
     "SpanJSON",
     "SpeakerJSON",
+    "chain_link_json",
     "citing_entities",
     "doc_to_kilde",
     "entity_names",
     "json_schema",
     "openapi_schema",
     "provenance_chains",
+    "quote_chain",
     "quote_json",
     "span_json",
 ]

@@ -605,6 +605,26 @@ def _sections(page: _Page, connection: duckdb.DuckDBPyConnection) -> None:
         overall=_bar(cited, "Media cited most often", horizontal=True) if cited else None,
     )
 
+    depth = "CASE WHEN chain_depth >= 3 THEN '3 or more' ELSE coalesce(CAST(chain_depth AS VARCHAR), '1') END"
+    first_sources = _rows(
+        connection,
+        "SELECT first_source, count(*) FROM quotes WHERE chain_depth > 1 AND first_source IS NOT NULL "
+        f"GROUP BY ALL ORDER BY 2 DESC, 1 LIMIT {TOP_SOURCES}",
+    )
+    _breakdowns(
+        page,
+        connection,
+        "Provenance chains",
+        "How many sources a quote passes through on its way to the article: 1 when the article quotes "
+        "the speaker itself, 2 when it relays a source that cites the speaker (article ← NTB ← politiet), "
+        "3 or more for longer chains (article ← Newsweek ← GUR ← soldat).",
+        depth,
+        ("1", "2", "3 or more"),
+        overall=_bar(first_sources, "First sources of relayed chains", horizontal=True)
+        if first_sources
+        else None,
+    )
+
     gender = "coalesce(speaker_gender, 'no evidence')"
     overall = _rows(
         connection,

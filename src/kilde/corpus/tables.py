@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kilde.io.corpus import date_precision, normalize_date
-from kilde.schema import citing_entities
+from kilde.schema import citing_entities, quote_chain
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -76,6 +76,9 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("nested", "bool"),
         ("relayed", "bool"),
         ("cited_by", "string"),
+        ("chain_depth", "int32"),
+        ("first_source", "string"),
+        ("first_source_kind", "string"),
         ("language", "string"),
         ("outlet", "string"),
         ("published", "string"),
@@ -144,6 +147,9 @@ def article_rows(result: dict[str, Any]) -> Rows:
         speaker = quote["speaker"]
         entity = entities.get(speaker.get("entity") or "")
         cited_by = nesting.get(quote["id"])
+        # The chain's first link is the outermost source the article itself cites.
+        chain = quote_chain(result, quote)
+        first = chain[0] if chain else {}
         content = quote["content"]
         quotes.append(
             {
@@ -166,6 +172,9 @@ def article_rows(result: dict[str, Any]) -> Rows:
                 "nested": cited_by is not None,
                 "relayed": speaker.get("kind") in RELAYED_KINDS or cited_by is not None,
                 "cited_by": entities[cited_by]["name"] if cited_by in entities else cited_by,
+                "chain_depth": len(chain),
+                "first_source": first.get("name"),
+                "first_source_kind": first.get("kind"),
                 **shared,
             }
         )

@@ -56,6 +56,25 @@ class SourceView(BaseModel):
     addressees: list[str] = Field(description="To whom the speaker said it.")
 
 
+class ProvenanceNode(BaseModel):
+    """One source in the provenance graph, drawn as a tree from the article down."""
+
+    id: str = Field(description="Unique within the graph: the path of sources from the article to this one.")
+    name: str
+    kind: str = Field(description="article for the root; else as a speaker's kind.")
+    entity: str | None = Field(
+        description="The source's entity id; null for the article and unnamed speakers."
+    )
+    source: str | None = Field(
+        description="The key in sources of this source's colour; null for the article."
+    )
+    depth: int = Field(description="0 for the article, 1 for the sources it cites, and so on.")
+    parent: str | None = Field(
+        description="The id of the node that cites this one (an edge: 'cites'); null at the root."
+    )
+    quotes: list[str] = Field(description="The quotes whose chains end at this node.")
+
+
 class Report(BaseModel):
     """An analysis with the grouping the web page shows."""
 
@@ -64,6 +83,9 @@ class Report(BaseModel):
     quote_sources: dict[str, str] = Field(description="Quote id → source key.")
     provenance: list[list[str]] = Field(
         description="Chains of reporting from the article to a first-hand source, as names."
+    )
+    provenance_graph: list[ProvenanceNode] = Field(
+        description="Every quote's chain merged into one tree: the article, then who it cites, depth first."
     )
 
 

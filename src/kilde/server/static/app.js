@@ -318,31 +318,113 @@
     );
   }
 
+  // ---- the provenance graph: every quote's chain as one tree, drawn in SVG -------------------
+
+  const SVG_NS = "http://www.w3.org/2000/svg";
+  const GRAPH = { row: 30, box: 22, indent: 22, pad: 8, margin: 2 };
+
+  /** A new SVG element; attributes are set one by one, text goes in as textContent. */
+  function svgEl(tag, attrs = {}, text = undefined) {
+    const node = document.createElementNS(SVG_NS, tag);
+    for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
+    if (text !== undefined) node.textContent = String(text);
+    return node;
+  }
+
   function renderProvenance(view) {
-    const list = byId("provenance");
-    const chains = [...view.provenance].sort((a, b) => b.length - a.length);
-    if (!chains.length) {
-      list.replaceChildren(el("li", { className: "empty", text: "No one is cited." }));
+    const holder = byId("provenance");
+    const nodes = view.provenance_graph || [];
+    if (nodes.length < 2) {
+      holder.replaceChildren(el("p", { className: "empty", text: "No one is cited." }));
       return;
     }
-    const byName = new Map(view.sources.map((source) => [source.name, source]));
-    list.replaceChildren(
-      ...chains.map((chain) =>
-        el(
-          "li",
-          { className: "chain" },
-          chain.flatMap((name, index) => {
-            const isArticle = index === 0 && name === "article";
-            const source = isArticle ? null : byName.get(name);
-            const node = el("span", {
-              className: isArticle ? "node node-article" : `node ${colourClass(source)}`,
-              text: isArticle ? "This article" : name,
-            });
-            return index === 0 ? [node] : [el("span", { className: "arrow", text: "←", attrs: { "aria-label": "cites" } }), node];
-          }),
+    const rowOf = new Map(nodes.map((node, index) => [node.id, index]));
+    const sourceOf = new Map(view.sources.map((source) => [source.key, source]));
+    const left = (node) => GRAPH.margin + node.depth * GRAPH.indent;
+    const top = (node) => GRAPH.margin + rowOf.get(node.id) * GRAPH.row;
+    const chains = view.provenance.map((chain) => ["This article", ...chain.slice(1)].join(" ← "));
+    const graph = svgEl("svg", {
+      class: "prov-graph",
+      role: "img",
+      "aria-label": `Who cites whom: ${chains.join("; ")}`,
+    });
+    // The arrowhead points at the citer: the source is cited by the node above it.
+    const marker = svgEl("marker", {
+      id: "prov-arrow",
+      viewBox: "0 0 8 8",
+      refX: 7,
+      refY: 4,
+      markerWidth: 7,
+      markerHeight: 7,
+      orient: "auto-start-reverse",
+    });
+    marker.append(svgEl("path", { d: "M0,0 L8,4 L0,8 z", class: "prov-arrowhead" }));
+    const defs = svgEl("defs");
+    defs.append(marker);
+    graph.append(defs);
+    for (const node of nodes) {
+      if (node.parent === null || !rowOf.has(node.parent)) continue;
+      const parent = nodes[rowOf.get(node.parent)];
+      const stem = left(parent) + GRAPH.indent / 2;
+      const edge = svgEl("path", {
+        class: "prov-edge",
+        d: `M${left(node)},${top(node) + GRAPH.box / 2} H${stem} V${top(parent) + GRAPH.box}`,
+        "marker-end": "url(#prov-arrow)",
+      });
+      edge.dataset.from = node.id;
+      edge.dataset.to = parent.id;
+      graph.append(edge);
+    }
+    for (const node of nodes) {
+      const isArticle = node.parent === null;
+      const source = isArticle ? null : sourceOf.get(node.source) || null;
+      const group = svgEl("g", {
+        class: isArticle ? "prov-node prov-article" : `prov-node ${colourClass(source)}`,
+        transform: `translate(${left(node)},${top(node)})`,
+      });
+      group.dataset.id = node.id;
+      group.dataset.depth = node.depth;
+      group.dataset.kind = node.kind;
+      const kind = KIND_LABELS[node.kind] || node.kind;
+      const citer = isArticle ? null : nodes[rowOf.get(node.parent)];
+      const citedBy = citer ? `, cited by ${citer.parent === null ? "the article" : citer.name}` : "";
+      group.append(
+        svgEl("title", {}, isArticle ? "This article" : `${node.name} (${kind})${citedBy}`),
+        svgEl("rect", { class: "prov-box", height: GRAPH.box, rx: GRAPH.box / 2 }),
+        svgEl(
+          "text",
+          { class: "prov-label", x: GRAPH.pad, y: GRAPH.box / 2, "dominant-baseline": "central" },
+          node.name,
         ),
-      ),
-    );
+      );
+      if (source) {
+        group.setAttribute("tabindex", "0");
+        group.addEventListener("click", () => select(source.key));
+        group.addEventListener("keydown", (event) => {
+          if (event.key === "Enter" || event.key === " ") {
+            event.preventDefault();
+            select(source.key);
+          }
+        });
+      }
+      graph.append(group);
+    }
+    holder.replaceChildren(graph);
+    // Boxes fit their names. The results may still be hidden (no layout to measure), so the names
+    // are measured on a canvas in the graph's own font.
+    const style = getComputedStyle(graph);
+    const measure = document.createElement("canvas").getContext("2d");
+    measure.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    let width = 0;
+    for (const group of graph.querySelectorAll(".prov-node")) {
+      const boxWidth = Math.ceil(measure.measureText(group.querySelector("text").textContent).width) + 2 * GRAPH.pad;
+      group.querySelector("rect").setAttribute("width", boxWidth);
+      width = Math.max(width, left(nodes[rowOf.get(group.dataset.id)]) + boxWidth);
+    }
+    const height = GRAPH.margin * 2 + (nodes.length - 1) * GRAPH.row + GRAPH.box;
+    graph.setAttribute("viewBox", `0 0 ${width + GRAPH.margin} ${height}`);
+    graph.setAttribute("width", width + GRAPH.margin);
+    graph.setAttribute("height", height);
   }
 
   function renderHedges(result) {
