@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import kilde
-from kilde.types import Entity, Quote
+from kilde.types import Entity, Quote, write_clusters
 
 
 def quotes_of(doc: Doc) -> list[Quote]:
@@ -341,3 +341,42 @@ def test_the_role_cache_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         resolver._role_of(f"ord{n}")
     assert len(resolver._role_cache) <= 10
     assert resolver._role_of("ordføreren") == resolver._roles.stem_of("ordføreren") == "ordfører"
+
+
+# ------------------------------------------------------------------ learned entities
+def analysed_with_entity(text: str, phrases: tuple[str, ...]) -> Doc:
+    """``text`` through the Bokmål pipeline with ``kilde_coreference`` replaced by one entity made
+    of the first occurrence of each of ``phrases``: a stand-in for the trained model, so the test
+    is about what ``kilde_coref`` makes of an entity."""
+    nlp = kilde.pipeline.build_pipeline("nb")
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "kilde_quote_check":
+            continue  # its model may doubt a made-up first-person report; this is about naming
+        if name != "kilde_coreference":
+            doc = component(doc)
+            continue
+        spans = [doc.char_span(text.index(p), text.index(p) + len(p)) for p in phrases]
+        write_clusters(doc, [[(span.start, span.end) for span in spans if span is not None]])
+    return doc
+
+
+def test_a_first_person_speaker_takes_the_name_of_its_learned_entity() -> None:
+    text = "Lærer Kari Holm i Vikvåg har skrevet til kommunen.\n\nJeg mener at klassene er for store."
+    doc = analysed_with_entity(text, ("Kari Holm", "Jeg"))
+    quote = quote_with(doc, "klassene er for store")
+    assert quote.speaker is not None and quote.speaker.text == "Jeg"
+    assert quote.speaker_name == "Kari Holm"
+    assert quote.speaker_kind == "person"
+
+
+def test_without_a_learned_entity_a_first_person_speaker_keeps_the_rules_answer() -> None:
+    text = "Lærer Kari Holm i Vikvåg har skrevet til kommunen.\n\nJeg mener at klassene er for store."
+    doc = analysed_with_entity(text, ())
+    assert quote_with(doc, "klassene er for store").speaker_name != "Kari Holm"
+
+
+def test_a_third_person_pronoun_keeps_the_rules_choice_over_a_learned_entity() -> None:
+    text = "Per Lie ledet søket.\n\nKari Nordvik var også med.\n\n– Vi fant ingenting, sier han."
+    doc = analysed_with_entity(text, ("Kari Nordvik", "han"))
+    assert quote_with(doc, "Vi fant ingenting").speaker_name == "Per Lie"

@@ -12,12 +12,14 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.training import Example
+from thinc.api import ConfigValidationError
 
 from kilde.coreference import (
     PACKAGED_MODEL,
     TASK,
     Coreference,
     antecedent_candidates,
+    chains,
     cluster,
     find_mentions,
     pair_features,
@@ -25,7 +27,7 @@ from kilde.coreference import (
 from kilde.linear import LinearModel
 from kilde.pipeline import MODELS_DIR, load_model
 from kilde.scoring import score_coreference
-from kilde.types import read_clusters, write_clusters
+from kilde.types import Quote, read_clusters, write_clusters, write_quotes
 
 pytestmark = pytest.mark.skipif(
     not (MODELS_DIR / "nb" / "config.cfg").is_file(), reason="needs the packaged Bokmål model"
@@ -162,3 +164,29 @@ def test_the_packaged_model_resolves_pronouns_to_the_person_in_both_standards() 
         nlp.add_pipe("kilde_coreference")
         entities = [[span.text for span in group] for group in read_clusters(nlp(text))]
         assert any(pronoun in group and any("Moe" in m or "Haug" in m for m in group) for group in entities)
+
+
+def test_the_speakers_chains_are_the_part_of_the_entities_that_the_speakers_reach(story: Doc) -> None:
+    mentions = find_mentions(story)
+    pronoun = next(m for m in mentions if m.span.text == "Hun")
+    found = chains(mentions, PRONOUN_TO_NAME, [pronoun.index])
+    assert [sorted(m.span.text for m in group) for group in found] == [["Hun", "Ordfører Siri Lund"]]
+    whole = cluster(mentions, PRONOUN_TO_NAME)
+    assert all(any(set(group) <= set(entity) for entity in whole) for group in found)
+
+
+def test_the_component_in_speaker_mode_links_only_what_a_quote_speaker_reaches(parser: Language) -> None:
+    doc = parser(STORY)
+    quotes = [Quote(type="indirect", content=[doc[-8:-1]], cue=doc[-9:-8], speaker=doc[12:13])]
+    write_quotes(doc, quotes)  # "Hun" as the speaker of a quote
+    assert doc[12].text == "Hun"
+    found = Coreference(model=PRONOUN_TO_NAME, language="nb", anaphors="speakers")(doc)
+    assert [[span.text for span in group] for group in read_clusters(found)] == [
+        ["Ordfører Siri Lund", "Hun"]
+    ]
+
+
+def test_an_unknown_anaphors_setting_is_a_clear_error() -> None:
+    nlp = spacy.blank("nb")
+    with pytest.raises(ConfigValidationError, match="anaphors"):
+        nlp.add_pipe("kilde_coreference", config={"anaphors": "some"})

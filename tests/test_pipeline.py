@@ -21,6 +21,7 @@ EXPECTED_PIPE_NAMES = [
     "kilde_boilerplate",
     "kilde_quotes",
     "kilde_attribution",
+    "kilde_quote_check",
     "kilde_reported",
     "kilde_speakers",
     "kilde_coreference",

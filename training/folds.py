@@ -4,15 +4,15 @@
     python training/folds.py --rules-only --out /tmp/rules.json
     python training/folds.py --cue-models '' --continuation '' --speakers ''  # the base model alone
 
-For held-out fold K the pipeline gets the cue recognizer, the line-continuation model, the
-reported-speech model, the speaker ranker, the hedge-word model and the coreference model trained
-on the other four folds (``{k}`` in ``--cue-models``, ``--continuation``, ``--reported``,
-``--speakers``, ``--hedges`` and ``--coreference`` is K; ``''`` leaves a piece out; the
-coreference model learns from NARC, whose documents are the corpus's narc texts, in the same
-folds). The tagger, parser and NER are the shipped
-ones (trained on the treebank, not on the corpus). Counts are summed over the five held-out
-folds, so each figure covers the whole corpus once, and are reported overall, by language and by
-source set.
+For held-out fold K the pipeline gets the cue recognizer, the line-continuation model, the quote
+check, the reported-speech model, the speaker ranker, the hedge-word model and the coreference
+model trained on the other four folds (``{k}`` in ``--cue-models``, ``--continuation``,
+``--quote-check``, ``--reported``, ``--speakers``, ``--hedges`` and ``--coreference`` is K;
+``''`` leaves a piece out; the coreference model learns from NARC, whose documents are the
+corpus's narc texts, in the same folds). The tagger, parser and NER are the shipped ones
+(trained on the treebank, not on the corpus). Counts are summed over the five held-out folds, so
+each figure covers the whole corpus once, and are reported overall, by language and by source
+set.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from kilde.evaluate import Counts, gold_article, metrics_from_counts, score_arti
 from kilde.hedges import TASK as HEDGES_TASK
 from kilde.linear import LinearModel
 from kilde.pipeline import analyse_text, build_pipeline
+from kilde.quote_check import TASK as QUOTE_CHECK_TASK
 from kilde.reported import TASK as REPORTED_TASK
 from kilde.schema import doc_to_kilde
 from kilde.speakers import TASK as SPEAKERS_TASK
@@ -52,6 +53,12 @@ LEARNED_PIECES: dict[str, tuple[str, str, str, str]] = {
         "reported-speech model",
     ),
     "hedges": ("kilde_hedges", HEDGES_TASK, "training/hedges/output/fold{k}.json", "hedge-word model"),
+    "quote_check": (
+        "kilde_quote_check",
+        QUOTE_CHECK_TASK,
+        "training/quote_check/output/fold{k}.json",
+        "quote check",
+    ),
     "coreference": (
         "kilde_coreference",
         COREFERENCE_TASK,
@@ -77,7 +84,8 @@ def main() -> int:
     parser.add_argument("--rules-only", action="store_true", help="no trained piece at all")
     parser.add_argument("--cue-models", default=CUE_MODELS, help="cue recognizer of fold {k}; '' for none")
     for option, (_, _, path, what) in LEARNED_PIECES.items():
-        parser.add_argument(f"--{option}", default=path, help=f"{what} of fold {{k}}; '' for none")
+        flag = "--" + option.replace("_", "-")
+        parser.add_argument(flag, dest=option, default=path, help=f"{what} of fold {{k}}; '' for none")
     parser.add_argument("--folds", default="1,2,3,4,5")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--errors", type=Path, help="write each text's errors here (JSON Lines)")

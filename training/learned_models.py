@@ -15,8 +15,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from kilde import linear
+from kilde.annotations.store import Annotation, load_source
 from kilde.linear import LinearModel
+from kilde.pipeline import STAGES, analyse_text
 
 
 class FoldedExample(Protocol):
@@ -79,6 +84,41 @@ class LinearModelTraining(Generic[T]):
         (self.here / "metrics" / f"{name}.json").write_text(json.dumps(results, indent=1) + "\n")
         print(json.dumps(results, indent=1))
         return 0
+
+
+@dataclass
+class Labelled:
+    """One example of a yes/no model: its corpus fold, its features and the corpus's answer."""
+
+    fold: int
+    features: dict[str, float]
+    label: bool
+
+
+def analysed_before(stage: str, annotation: Annotation, nlp: Language) -> Doc:
+    """An annotated text analysed by ``nlp`` up to (not including) ``stage``: what the stage sees."""
+    text = load_source(annotation.source_set, annotation.id).text
+    with nlp.select_pipes(disable=list(STAGES[STAGES.index(stage) :])):
+        return analyse_text(nlp, text)
+
+
+def content_chars(spans: Sequence[tuple[int, int]]) -> set[int]:
+    """The character positions a quote's content parts cover."""
+    return {i for start, end in spans for i in range(start, end)}
+
+
+MATCH_DICE = 0.5
+"""``kilde eval`` matches a predicted and an annotated quote from this Dice of their contents."""
+
+
+def dice(a: set[int], b: set[int]) -> float:
+    """The scorer's overlap of two contents (``kilde eval``: 2·|A∩B| / (|A|+|B|))."""
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def matches(a: set[int], b: set[int]) -> bool:
+    """Whether two contents (character sets) match as ``kilde eval`` matches quotes."""
+    return dice(a, b) >= MATCH_DICE
 
 
 def fit_labelled(task: str, examples: Sequence[LabelledExample], l2: float, threshold: float) -> LinearModel:

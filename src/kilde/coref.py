@@ -6,6 +6,10 @@ canonical one); a pronoun goes to the most recently mentioned person of
 compatible gender; a definite title (``statsministeren``) goes to the entity
 introduced with that title, else to the latest speaker; a quote with no
 speaker of its own continues the previous quote's speaker.
+
+Where ``kilde_coreference`` ran before it, a speaker mention without a name of its own (a
+pronoun, a title, a description) first takes the name of the entity the learned model puts it
+in (the nearest named mention of that entity); the rules above decide where it found none.
 """
 
 from __future__ import annotations
@@ -23,7 +27,15 @@ from kilde.lexicon import Lexicon
 from kilde.names import NameParse, without_genitive
 from kilde.roles import RoleNouns
 from kilde.text import Ranges, char_span, paragraphs, words
-from kilde.types import Entity, Quote, SpeakerKind, read_quotes, write_entities, write_quotes
+from kilde.types import (
+    Entity,
+    Quote,
+    SpeakerKind,
+    read_clusters,
+    read_quotes,
+    write_entities,
+    write_quotes,
+)
 
 # A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
 NAME_RUN = re.compile(
@@ -101,6 +113,34 @@ class EntityTable:
         return sorted(found.values(), key=lambda e: int(e.id[1:]))
 
 
+@dataclass(frozen=True)
+class LearnedEntities:
+    """The entities ``kilde_coreference`` found (``doc.spans["kilde_coref_mentions"]``), by head word."""
+
+    clusters: list[list[Span]]
+    cluster_of_token: dict[int, int]
+    ner: NamedEntityLookup
+    names: NameParse | None
+    """How the Doc's names are read, to name the entities' mentions as the speakers' are."""
+
+    @classmethod
+    def of(cls, doc: Doc, ner: NamedEntityLookup, names: NameParse | None) -> LearnedEntities | None:
+        clusters = read_clusters(doc)
+        if not clusters:
+            return None
+        return cls(clusters, {m.root.i: n for n, group in enumerate(clusters) for m in group}, ner, names)
+
+    def others(self, span: Span) -> list[Span]:
+        """The other mentions of the entity ``span``'s head word belongs to: the nearest before
+        it first (nearest first), then those after it (in text order)."""
+        number = self.cluster_of_token.get(span.root.i)
+        if number is None:
+            return []
+        group = [m for m in self.clusters[number] if m.root.i != span.root.i]
+        before = [m for m in group if m.end_char <= span.start_char]
+        return [*reversed(before), *(m for m in group if m.start_char >= span.end_char)]
+
+
 @dataclass
 class Mention:
     start: int
@@ -162,6 +202,7 @@ class SpeakerResolver(LexiconComponent):
         direct_ranges = Ranges((q.start_char, q.end_char) for q in quotes if q.type == "direct")
         ner = NamedEntityLookup(doc)
         names = NameParse.of(doc, self.lexicon.first_names)
+        learned = LearnedEntities.of(doc, ner, names)
         if names is not None:
             for quote in quotes:
                 if quote.speaker is not None:
@@ -189,7 +230,13 @@ class SpeakerResolver(LexiconComponent):
                 entity = previous_speaker
             else:
                 mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner, names)
-                entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
+                entity = None
+                if not self._rules_resolve(mention, quote.speaker):
+                    entity = self._learned_entity(mention, quote.speaker, learned, entities, history, doc)
+                if entity is None:
+                    entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
+                if entity is None:
+                    entity = self._learned_entity(mention, quote.speaker, learned, entities, history, doc)
                 if entity is not None:
                     history.append((position, entity, True))
             if entity is not None:
@@ -402,6 +449,38 @@ class SpeakerResolver(LexiconComponent):
         return found
 
     # ----------------------------------------------------------- resolution
+    def _rules_resolve(self, mention: Mention, span: Span) -> bool:
+        """Whether the rules know what to do with a speaker mention: a name, a title or description,
+        or a third-person pronoun. A first- or second-person pronoun (``jeg``, ``vi``, ``du``) is
+        left to the learned entities: the rules would name the speaker by the pronoun itself."""
+        return not (mention.pronoun is None and mention.name is None and span.root.pos_ == "PRON")
+
+    def _learned_entity(
+        self,
+        mention: Mention,
+        span: Span,
+        learned: LearnedEntities | None,
+        entities: EntityTable,
+        history: list[tuple[int, Entity, bool]],
+        doc: Doc,
+    ) -> Entity | None:
+        """The entity of the named mention ``kilde_coreference`` puts a nameless speaker mention
+        with (the nearest one before it, else the first after it); None when the speaker has a name
+        of its own or its learned entity has none."""
+        if learned is None or mention.name is not None:
+            return None
+        for other in learned.others(span):
+            if other.root.pos_ != "PROPN":
+                continue  # a pronoun or a capitalised common noun ("Drømmen") is not a name
+            candidate = self.describe(other.text, other.start_char, learned.ner, learned.names)
+            if candidate.name is not None:
+                entity = self._entity_for_name(candidate, entities, history, doc)
+                entity.mentions.append(span)
+                if entity.gender is None and mention.pronoun in ("m", "f"):
+                    entity.gender = mention.pronoun  # type: ignore[assignment]
+                return entity
+        return None
+
     def _resolve(
         self,
         mention: Mention,

@@ -18,20 +18,22 @@ resolve speaker mentions.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from kilde.component import PACKAGED, LearnedComponent, Scorer, packaged_or_path, stage_config
 from kilde.linear import LinearModel
-from kilde.text import doc_has_parse
-from kilde.types import write_clusters
+from kilde.text import Ranges, doc_has_parse, paragraphs, quote_pairs
+from kilde.types import read_quotes, write_clusters
 
 TASK = "coreference"
+Anaphors = Literal["all", "speakers"]
+"""Which mentions' entities the stage finds (spaCy's config checks the setting against it)."""
 PACKAGED_MODEL = Path(__file__).parent / "models" / "coreference.json"
 
 MENTION_POS = frozenset({"NOUN", "PROPN", "PRON"})
@@ -87,6 +89,8 @@ class Mention:
     subject: bool
     apposition_to: int | None
     """The token index of the word this mention stands in apposition to, if it does."""
+    quoted: bool
+    """Inside quote marks or a dialogue-dash paragraph: ``jeg`` there is the speaker, not the writer."""
 
     @property
     def start(self) -> int:
@@ -97,8 +101,8 @@ class Mention:
         return self.span.end
 
 
-def _mention_heads(doc: Doc) -> Iterator[Token]:
-    for token in doc:
+def _mention_heads(tokens: Doc | Span) -> Iterator[Token]:
+    for token in tokens:
         if token.is_space or token.dep_ in NAME_PARTS or token.dep_ in EXPLETIVES:
             continue
         possessive = token.pos_ == "DET" and "Yes" in token.morph.get("Poss")
@@ -143,24 +147,39 @@ def mention_ranges(doc: Doc, head: Token) -> list[tuple[tuple[int, int], bool]]:
     return out
 
 
-def find_mentions(doc: Doc) -> list[Mention]:
-    """Every mention of the parsed ``doc`` in text order (by start, the longer first)."""
+def find_mentions(doc: Doc, end: int | None = None) -> list[Mention]:
+    """Every mention of the parsed ``doc`` in text order (by start, the longer first); with
+    ``end``, only those whose head word comes before token ``end`` (no later mention can be an
+    antecedent of one before it)."""
     sentence_of: dict[int, int] = {}
     for number, sentence in enumerate(doc.sents):
         for i in range(sentence.start, sentence.end):
             sentence_of[i] = number
     found: dict[tuple[int, int], tuple[Token, bool]] = {}
-    for head in _mention_heads(doc):
+    for head in _mention_heads(doc[: len(doc) if end is None else end]):
         for token_range, coordinated in mention_ranges(doc, head):
             found.setdefault(token_range, (head, coordinated))
     ordered = sorted(found.items(), key=lambda item: (item[0][0], -item[0][1]))
+    quoted = quoted_text(doc)
     return [
-        _describe(index, doc[start:end], head, coordinated, sentence_of[head.i])
+        _describe(index, doc[start:end], head, coordinated, sentence_of[head.i], quoted.contains(head.idx))
         for index, ((start, end), (head, coordinated)) in enumerate(ordered)
     ]
 
 
-def _describe(index: int, span: Span, head: Token, coordinated: bool, sentence: int) -> Mention:
+def quoted_text(doc: Doc) -> Ranges:
+    """The characters inside quote marks or after a paragraph's dialogue dash."""
+    ranges: list[tuple[int, int]] = []
+    for paragraph in paragraphs(doc, skip_boilerplate=False):
+        dash = paragraph.dash_body_start
+        if dash is not None:
+            ranges.append((dash, paragraph.end))
+        start = paragraph.start
+        ranges.extend((start + open_at + 1, start + close) for open_at, close in quote_pairs(paragraph.text))
+    return Ranges(ranges)
+
+
+def _describe(index: int, span: Span, head: Token, coordinated: bool, sentence: int, quoted: bool) -> Mention:
     morph = head.morph
     if head.pos_ in ("PRON", "DET"):
         kind = "possessive" if "Yes" in morph.get("Poss") else "pronoun"
@@ -190,6 +209,7 @@ def _describe(index: int, span: Span, head: Token, coordinated: bool, sentence: 
         entity=head.ent_type_ or "-",
         subject=head.dep_ in SUBJECTS,
         apposition_to=head.head.i if head.dep_ in APPOSITIONS else None,
+        quoted=quoted,
     )
 
 
@@ -219,6 +239,8 @@ def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[
     features[f"rank={_bucket(rank)}|{kinds}"] = 1.0
     features[f"gender={_agreement(i.gender, j.gender)}|{kinds}"] = 1.0
     features[f"number={_agreement(i.number, j.number)}|{kinds}"] = 1.0
+    if i.quoted or j.quoted:
+        features[f"quoted={i.quoted}>{j.quoted}|{kinds}"] = 1.0
     if i.coordinated or j.coordinated:
         features[f"coordinated={i.coordinated}>{j.coordinated}"] = 1.0
     features[f"antecedent_entity={i.entity}|{j.kind}"] = 1.0
@@ -230,6 +252,9 @@ def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[
         features[f"same_text|{j.kind}"] = 1.0
     if i.lemma == j.lemma:
         features[f"same_head|{kinds}"] = 1.0
+        if j.words - i.words:
+            # "den gamle planen" after "den nye planen": the same noun, another thing.
+            features[f"same_head_new_words|{kinds}"] = 1.0
     elif j.form in i.words:
         features[f"head_in_antecedent|{kinds}"] = 1.0
     shared_names = i.names & j.names
@@ -249,10 +274,13 @@ def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[
         features[f"pronoun={form}|entity={i.entity}"] = 1.0
         features[f"pronoun={form}|sentences={_bucket(sentences)}"] = 1.0
         features[f"pronoun={form}|rank={_bucket(rank)}|{i.kind}"] = 1.0
+        features[f"pronoun={form}|quoted={i.quoted}>{j.quoted}"] = 1.0
         if i.kind in PRONOUN_KINDS:
             features[f"pronoun={form}|antecedent={i.form}"] = 1.0
         if i.subject:
             features[f"pronoun={form}|antecedent_subject|sentences={_bucket(sentences)}"] = 1.0
+        # Parallel roles: a subject pronoun tends to continue the previous subject.
+        features[f"pronoun={form}|deps={i.head.dep_}>{j.head.dep_}"] = 1.0
     elif j.kind == "noun":
         features[f"definite={j.definite}|{i.kind}"] = 1.0
         features[f"noun={j.lemma}|entity={i.entity}"] = 1.0
@@ -299,6 +327,8 @@ def new_entity_features(anaphor: Mention, candidates: Sequence[tuple[Mention, in
         features[f"new|head={anaphor.lemma}"] = 1.0
     if anaphor.subject:
         features[f"new|subject|{anaphor.kind}"] = 1.0
+    if anaphor.quoted:
+        features[f"new|quoted|{anaphor.form if anaphor.kind in PRONOUN_KINDS else anaphor.kind}"] = 1.0
     if any(_shares_word(anaphor, candidate) for candidate, _ in candidates):
         features[f"new|shares_word|{anaphor.kind}"] = 1.0
     features[f"new|first_mentions={_bucket(anaphor.index)}"] = 1.0
@@ -318,23 +348,24 @@ def scored_pairs(
     return new_entity_features(anaphor, candidates), pairs
 
 
+def candidate_probabilities(
+    mentions: Sequence[Mention], index: int, model: LinearModel
+) -> list[tuple[int, float]]:
+    """Each antecedent candidate of ``mentions[index]`` (its index) with the model's probability
+    that it is a better choice than starting a new entity (the ranking model's pairwise view)."""
+    scored = scored_pairs(mentions, index)
+    if scored is None:
+        return []
+    new, pairs = scored
+    offset = model.score(new)
+    return [(candidate.index, _sigmoid(model.score(features) - offset)) for candidate, features in pairs]
+
+
 def antecedent_probabilities(
     mentions: Sequence[Mention], model: LinearModel
 ) -> list[list[tuple[int, float]]]:
-    """For each mention, each candidate antecedent's index and the model's probability that it
-    is a better choice than starting a new entity (the ranking model's pairwise view)."""
-    out: list[list[tuple[int, float]]] = []
-    for index in range(len(mentions)):
-        scored = scored_pairs(mentions, index)
-        if scored is None:
-            out.append([])
-            continue
-        new, pairs = scored
-        offset = model.score(new)
-        out.append(
-            [(candidate.index, _sigmoid(model.score(features) - offset)) for candidate, features in pairs]
-        )
-    return out
+    """:func:`candidate_probabilities` of every mention."""
+    return [candidate_probabilities(mentions, index, model) for index in range(len(mentions))]
 
 
 def _sigmoid(value: float) -> float:
@@ -368,6 +399,27 @@ def cluster(mentions: Sequence[Mention], model: LinearModel) -> list[list[Mentio
     return [[mentions[index] for index in group] for group in groups]
 
 
+def chains(mentions: Sequence[Mention], model: LinearModel, anaphors: Iterable[int]) -> list[list[Mention]]:
+    """The entities of ``anaphors`` (mention indices) alone: each one's best antecedent, that
+    one's, and so on back to the mention that starts the entity. The links are the ones
+    :func:`cluster` makes, so an entity here is the part of :func:`cluster`'s that lies on these
+    chains, at the cost of a few mentions' candidates instead of every mention's."""
+    scored: list[list[tuple[int, float]]] = [[] for _ in mentions]
+    todo = sorted(set(anaphors))
+    seen: set[int] = set()
+    while todo:
+        index = todo.pop()
+        if index in seen:
+            continue
+        seen.add(index)
+        scored[index] = candidate_probabilities(mentions, index, model)
+        best = max(scored[index], key=lambda pair: pair[1], default=None)
+        if best is not None and best[1] >= model.threshold:
+            todo.append(best[0])
+    groups = link(scored, model.threshold)
+    return [[mentions[index] for index in group] for group in groups]
+
+
 @dataclass
 class Coreference(LearnedComponent):
     """Component ``kilde_coreference``."""
@@ -376,13 +428,31 @@ class Coreference(LearnedComponent):
     scorer: Scorer | None = None
     model: LinearModel | None = None
     language: str = field(default="")
+    anaphors: Anaphors = "all"
+    """``all``: every mention's entity. ``speakers``: only the entities of the quotes' speaker
+    mentions that are pronouns, which is all ``kilde_coref`` asks about (a named speaker needs
+    no entity to be named), at a fraction of the work."""
     model_file: ClassVar[str] = "coreference.json"
     model_task: ClassVar[str] = TASK
+
+    def settings(self) -> dict[str, Any]:
+        return {**super().settings(), "anaphors": self.anaphors}
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None or not doc_has_parse(doc):
             return doc
-        entities = cluster(find_mentions(doc), self.model)
+        if self.anaphors == "speakers":
+            heads = {
+                q.speaker.root.i
+                for q in read_quotes(doc)
+                if q.speaker is not None and q.speaker.root.pos_ == "PRON"
+            }
+            if not heads:
+                return doc  # a named speaker needs no entity to be named
+            mentions = find_mentions(doc, end=max(heads) + 1)
+            entities = chains(mentions, self.model, (m.index for m in mentions if m.head.i in heads))
+        else:
+            entities = cluster(find_mentions(doc), self.model)
         write_clusters(doc, [[(m.start, m.end) for m in group] for group in entities])
         return doc
 
@@ -391,9 +461,12 @@ class Coreference(LearnedComponent):
     "kilde_coreference",
     assigns=["doc.spans"],
     requires=[],  # the parse, morphology and entities when they are there (else it stands aside)
-    default_config=stage_config("coreference", model=PACKAGED),
+    default_config=stage_config("coreference", model=PACKAGED, anaphors="all"),
     default_score_weights={},
 )
-def make_coreference(nlp: Language, name: str, model: str | None, scorer: Scorer | None) -> Coreference:
-    """``model``: ``"packaged"`` (kilde's model trained on NARC), a model file's path, or ``null``."""
-    return Coreference(name, scorer, packaged_or_path(model, TASK, PACKAGED_MODEL), nlp.lang)
+def make_coreference(
+    nlp: Language, name: str, model: str | None, anaphors: Anaphors, scorer: Scorer | None
+) -> Coreference:
+    """``model``: ``"packaged"`` (kilde's model trained on NARC), a model file's path, or ``null``;
+    ``anaphors``: ``"all"`` (every entity) or ``"speakers"`` (the quotes' speakers' only)."""
+    return Coreference(name, scorer, packaged_or_path(model, TASK, PACKAGED_MODEL), nlp.lang, anaphors)

@@ -31,6 +31,7 @@ STAGE_METRICS: dict[str, tuple[str, ...]] = {
     "boilerplate": ("boilerplate",),
     "quotes": ("quotes", "direct", "exact"),
     "attribution": ("attribution", "indirect_mixed", "cue_accuracy"),
+    "quote_check": ("indirect_mixed", "quotes"),
     "reported": ("indirect_mixed", "quotes"),
     "speakers": ("attribution",),
     "coref": ("speaker_accuracy", "speaker_kind_accuracy", "addressee_accuracy"),

@@ -14,7 +14,6 @@ as ``kilde eval`` does. CPU only, a few minutes.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -22,12 +21,19 @@ from spacy.language import Language
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from learned_models import LinearModelTraining, acceptance_scores, fit_labelled, run
+from learned_models import (
+    Labelled,
+    LinearModelTraining,
+    acceptance_scores,
+    analysed_before,
+    fit_labelled,
+    run,
+)
 
 from kilde.annotations.stats import folded_annotations
-from kilde.annotations.store import Annotation, load_source
+from kilde.annotations.store import Annotation
 from kilde.hedges import PACKAGED_MODEL, TASK, HedgeDetector, hedge_word_features
-from kilde.pipeline import STAGES, analyse_text, build_pipeline
+from kilde.pipeline import build_pipeline
 from kilde.text import Ranges
 from kilde.types import HEDGE_SPANS
 
@@ -36,30 +42,20 @@ L2 = 1.0
 THRESHOLD = 0.5
 
 
-@dataclass
-class Example:
-    fold: int
-    features: dict[str, float]
-    label: bool
-
-
-def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[Example]:
-    text = load_source(annotation.source_set, annotation.id).text
-    later = STAGES[STAGES.index("kilde_hedges") :]
-    with nlp.select_pipes(disable=list(later)):
-        doc = analyse_text(nlp, text)
+def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[Labelled]:
+    doc = analysed_before("kilde_hedges", annotation, nlp)
     detector: HedgeDetector = nlp.get_pipe("kilde_hedges")  # type: ignore[assignment]
     detector.model = None
     doc = detector(doc)
     excluded = Ranges(detector.excluded_ranges(doc))
     gold = Ranges(annotation.hedges)
     return [
-        Example(fold, hedge_word_features(token), gold.contains(token.idx))
+        Labelled(fold, hedge_word_features(token), gold.contains(token.idx))
         for token in detector.open_words(doc, excluded, list(doc.spans[HEDGE_SPANS]))
     ]
 
 
-def all_examples() -> list[Example]:
+def all_examples() -> list[Labelled]:
     pipelines = {lang: build_pipeline(lang) for lang in ("nb", "nn")}
     examples = [
         example

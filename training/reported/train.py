@@ -17,7 +17,6 @@ CPU only, a few minutes.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -26,17 +25,24 @@ from spacy.language import Language
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from learned_models import LinearModelTraining, acceptance_scores, fit_labelled, run
+from learned_models import (
+    LinearModelTraining,
+    acceptance_scores,
+    analysed_before,
+    content_chars,
+    fit_labelled,
+    matches,
+    run,
+)
 
 from kilde.annotations.stats import folded_annotations
-from kilde.annotations.store import Annotation, load_source
-from kilde.pipeline import STAGES, analyse_text, build_pipeline
+from kilde.annotations.store import Annotation
+from kilde.pipeline import build_pipeline
 from kilde.reported import PACKAGED_MODEL, TASK, ReportedSpeech, features
 from kilde.types import read_quotes
 
 HERE = Path(__file__).parent
 L2 = 1.0
-MATCH_DICE = 0.5
 THRESHOLD = 0.4
 """Below the usual 0.5: a quote added with a fair chance of being right raises attribution F,
 whose precision and recall are both well under 1 (chosen on the held-out folds)."""
@@ -51,31 +57,20 @@ class Example:
     """Which annotated quote (``text id#quote id``) the candidate matches, if any."""
 
 
-def _chars(spans: Sequence[tuple[int, int]]) -> set[int]:
-    return {i for start, end in spans for i in range(start, end)}
-
-
-def _dice(a: set[int], b: set[int]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
-
-
 def examples_of(annotation: Annotation, fold: int, nlp: Language) -> tuple[list[Example], int]:
     """The text's candidates with their labels, and how many annotated quotes the earlier stages miss."""
-    text = load_source(annotation.source_set, annotation.id).text
-    later = STAGES[STAGES.index("kilde_reported") :]
-    with nlp.select_pipes(disable=list(later)):
-        doc = analyse_text(nlp, text)
+    doc = analysed_before("kilde_reported", annotation, nlp)
     stage: ReportedSpeech = nlp.get_pipe("kilde_reported")  # type: ignore[assignment]
     quotes = read_quotes(doc)
     gold = [
-        (q.id, _chars([tuple(p) for p in q.content]), q.cue)  # type: ignore[misc]
+        (q.id, content_chars([tuple(p) for p in q.content]), q.cue)  # type: ignore[misc]
         for q in annotation.quotes
     ]
-    found = [_chars([(s.start_char, s.end_char) for s in q.content]) for q in quotes]
-    missed = sum(1 for _, chars, _ in gold if not any(_dice(chars, f) >= MATCH_DICE for f in found))
+    found = [content_chars([(s.start_char, s.end_char) for s in q.content]) for q in quotes]
+    missed = sum(1 for _, chars, _ in gold if not any(matches(chars, f) for f in found))
     out = []
     for candidate in stage.open_candidates(doc, quotes):
-        chars = _chars([candidate.content])
+        chars = content_chars([candidate.content])
         cue = candidate.cue
         match = next(
             (
@@ -84,7 +79,7 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> tuple[list[
                 if gold_cue is not None
                 and gold_cue[0] < cue.idx + len(cue.text)
                 and cue.idx < gold_cue[1]
-                and _dice(chars, g) >= MATCH_DICE
+                and matches(chars, g)
             ),
             None,
         )
