@@ -175,15 +175,23 @@ def test_the_speakers_chains_are_the_part_of_the_entities_that_the_speakers_reac
     assert all(any(set(group) <= set(entity) for entity in whole) for group in found)
 
 
-def test_the_component_in_speaker_mode_links_only_what_a_quote_speaker_reaches(parser: Language) -> None:
-    doc = parser(STORY)
-    quotes = [Quote(type="indirect", content=[doc[-8:-1]], cue=doc[-9:-8], speaker=doc[12:13])]
-    write_quotes(doc, quotes)  # "Hun" as the speaker of a quote
-    assert doc[12].text == "Hun"
-    found = Coreference(model=PRONOUN_TO_NAME, language="nb", anaphors="speakers")(doc)
-    assert [[span.text for span in group] for group in read_clusters(found)] == [
-        ["Ordfører Siri Lund", "Hun"]
-    ]
+def speaker_mode(doc: Doc, speaker_word: str) -> list[list[str]]:
+    """The entities ``anaphors="speakers"`` finds when ``speaker_word`` is a quote's speaker."""
+    speaker = next(t for t in doc if t.text == speaker_word)
+    content = doc[speaker.i + 1 : len(doc) - 1]
+    write_quotes(doc, [Quote(type="indirect", content=[content], speaker=doc[speaker.i : speaker.i + 1])])
+    model = LinearModel(TASK, {**PRONOUN_TO_NAME.weights, "pronoun=jeg|name": 3.0}, threshold=0.5)
+    found = Coreference(model=model, language="nb", anaphors="speakers")(doc)
+    return [[span.text for span in group] for group in read_clusters(found)]
+
+
+def test_the_component_in_speaker_mode_links_a_first_person_speaker_to_a_name(parser: Language) -> None:
+    doc = parser("Ordfører Siri Lund la fram budsjettet i går. Jeg vil bygge en ny skole.")
+    assert speaker_mode(doc, "Jeg") == [["Ordfører Siri Lund", "Jeg"]]
+
+
+def test_the_component_in_speaker_mode_leaves_third_person_speakers_to_the_rules(parser: Language) -> None:
+    assert speaker_mode(parser(STORY), "Hun") == []
 
 
 def test_an_unknown_anaphors_setting_is_a_clear_error() -> None:

@@ -7,9 +7,10 @@ compatible gender; a definite title (``statsministeren``) goes to the entity
 introduced with that title, else to the latest speaker; a quote with no
 speaker of its own continues the previous quote's speaker.
 
-Where ``kilde_coreference`` ran before it, a speaker mention without a name of its own (a
-pronoun, a title, a description) first takes the name of the entity the learned model puts it
-in (the nearest named mention of that entity); the rules above decide where it found none.
+Where ``kilde_coreference`` ran before it, a first- or second-person speaker (``jeg``, ``vi``,
+``du``: the rules would name the speaker by the pronoun) takes the name of the entity the learned
+model puts it in (the nearest proper-noun mention of that entity); the rules above decide where
+it found none. For third-person pronouns and titles the rules choose better than the model.
 """
 
 from __future__ import annotations
@@ -235,8 +236,6 @@ class SpeakerResolver(LexiconComponent):
                     entity = self._learned_entity(mention, quote.speaker, learned, entities, history, doc)
                 if entity is None:
                     entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
-                if entity is None:
-                    entity = self._learned_entity(mention, quote.speaker, learned, entities, history, doc)
                 if entity is not None:
                     history.append((position, entity, True))
             if entity is not None:
@@ -464,9 +463,9 @@ class SpeakerResolver(LexiconComponent):
         history: list[tuple[int, Entity, bool]],
         doc: Doc,
     ) -> Entity | None:
-        """The entity of the named mention ``kilde_coreference`` puts a nameless speaker mention
-        with (the nearest one before it, else the first after it); None when the speaker has a name
-        of its own or its learned entity has none."""
+        """The entity of the named mention ``kilde_coreference`` puts a speaker mention the rules
+        cannot name with (the nearest one before it, else the first after it); None when the
+        speaker has a name of its own or its learned entity has none."""
         if learned is None or mention.name is not None:
             return None
         for other in learned.others(span):

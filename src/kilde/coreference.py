@@ -368,6 +368,11 @@ def antecedent_probabilities(
     return [candidate_probabilities(mentions, index, model) for index in range(len(mentions))]
 
 
+def _speaks_of_self(token: Token) -> bool:
+    """A first- or second-person pronoun (``jeg``, ``eg``, ``vi``, ``du``, ``dere``)."""
+    return token.pos_ == "PRON" and bool({"1", "2"} & set(token.morph.get("Person")))
+
+
 def _sigmoid(value: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, value))))
 
@@ -429,9 +434,11 @@ class Coreference(LearnedComponent):
     model: LinearModel | None = None
     language: str = field(default="")
     anaphors: Anaphors = "all"
-    """``all``: every mention's entity. ``speakers``: only the entities of the quotes' speaker
-    mentions that are pronouns, which is all ``kilde_coref`` asks about (a named speaker needs
-    no entity to be named), at a fraction of the work."""
+    """``all``: every mention's entity. ``speakers``: only the entities of the quotes' speakers
+    that are first- or second-person pronouns (``jeg``, ``vi``, ``du``), which is what
+    ``kilde_coref`` asks about: a named speaker needs no entity, and for ``han``/``hun`` its
+    rules choose better than the model (``docs/models.md``). A text without such a speaker costs
+    nothing."""
     model_file: ClassVar[str] = "coreference.json"
     model_task: ClassVar[str] = TASK
 
@@ -445,10 +452,10 @@ class Coreference(LearnedComponent):
             heads = {
                 q.speaker.root.i
                 for q in read_quotes(doc)
-                if q.speaker is not None and q.speaker.root.pos_ == "PRON"
+                if q.speaker is not None and _speaks_of_self(q.speaker.root)
             }
             if not heads:
-                return doc  # a named speaker needs no entity to be named
+                return doc  # no speaker that only an entity can name
             mentions = find_mentions(doc, end=max(heads) + 1)
             entities = chains(mentions, self.model, (m.index for m in mentions if m.head.i in heads))
         else:
