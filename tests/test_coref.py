@@ -380,3 +380,12 @@ def test_a_third_person_pronoun_keeps_the_rules_choice_over_a_learned_entity() -
     text = "Per Lie ledet søket.\n\nKari Nordvik var også med.\n\n– Vi fant ingenting, sier han."
     doc = analysed_with_entity(text, ("Kari Nordvik", "han"))
     assert quote_with(doc, "Vi fant ingenting").speaker_name == "Per Lie"
+
+
+def test_hun_after_a_person_noun_in_the_narration_goes_to_that_person(nb: Language) -> None:
+    doc = nb(
+        "«Kvoten er for liten», sier fisker Per Moe.\n\n"
+        "Søsteren er like oppgitt. Hun sier at hun vil klage til departementet."
+    )
+    assert quote_with(doc, "vil klage til departementet").speaker_name == "søsteren"
+    assert quote_with(doc, "Kvoten er for liten").speaker_name == "Per Moe"

@@ -142,7 +142,6 @@ def test_soldier_article_chain_links_carry_ids_and_kinds(soldier_article: dict) 
 # The mother speaks in the intercepted call, not through her son: by the contract's nesting
 # (a quote is nested in the report that contains it), her words reach the article the way his
 # do, so her chain is article ← outlet ← service ← mother. Earlier stages get these wrong today.
-@pytest.mark.xfail(strict=True, reason="coreference resolves 'Hun' to the soldier (kilde.coref)")
 def test_soldier_article_mother(soldier_article: dict) -> None:
     quote = _quote(soldier_article, "hun vil ringe")
     assert "mor" in (quote["speaker"]["name"] or "")
@@ -154,7 +153,6 @@ def test_soldier_article_headline(soldier_article: dict) -> None:
     assert _quote(soldier_article, "Vi får ikke mat")["speaker"]["name"] == SOLDIER
 
 
-@pytest.mark.xfail(strict=True, reason="'Han forteller' after the ad break gets no speaker (kilde.coref)")
 def test_soldier_article_pronoun_after_the_ad_break(soldier_article: dict) -> None:
     assert _quote(soldier_article, "en kamerat i troppen")["speaker"]["name"] == SOLDIER
 

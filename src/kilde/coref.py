@@ -27,7 +27,7 @@ from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexico
 from kilde.lexicon import Lexicon
 from kilde.names import NameParse, without_genitive
 from kilde.roles import RoleNouns
-from kilde.text import Ranges, char_span, paragraphs, words
+from kilde.text import Ranges, char_span, doc_has_parse, paragraphs, words
 from kilde.types import (
     Entity,
     Quote,
@@ -51,6 +51,7 @@ HEADING_REACH = 40
 ROLE_CACHE_SIZE = 100_000
 """Words whose title stem one resolver remembers."""
 MIDDLE_INITIAL = re.compile(r"\w\.")
+SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
 WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
 
 
@@ -142,6 +143,14 @@ class LearnedEntities:
         return [*reversed(before), *(m for m in group if m.start_char >= span.end_char)]
 
 
+@dataclass(frozen=True)
+class NarrationPerson:
+    """A person noun that is a subject in the article's own words ("Moren blir opprørt")."""
+
+    mention: Mention
+    span: Span
+
+
 @dataclass
 class Mention:
     start: int
@@ -209,8 +218,10 @@ class SpeakerResolver(LexiconComponent):
                 if quote.speaker is not None:
                     quote.speaker = self._speaker_phrase(quote, names)
         narration_names = self._narration_names(doc, direct_ranges, ner, names)
+        narration_persons = self._narration_persons(doc, direct_ranges, ner, names)
 
         events: list[tuple[int, int, object]] = [(m.start, 1, m) for m in narration_names]
+        events.extend((person.mention.start, 1, person) for person in narration_persons)
         for n, quote in enumerate(quotes):
             position = quote.speaker.start_char if quote.speaker is not None else quote.start_char
             events.append((min(position, quote.start_char) if quote.speaker is None else position, 0, n))
@@ -222,6 +233,9 @@ class SpeakerResolver(LexiconComponent):
             if isinstance(item, Mention):
                 entity = self._entity_for_name(item, entities, history, doc)
                 history.append((position, entity, item.salient))
+                continue
+            if isinstance(item, NarrationPerson):
+                history.append((position, self._entity_for_person(item, entities, history), True))
                 continue
             quote = quotes[item]  # type: ignore[index]
             if quote.speaker is None:
@@ -446,6 +460,40 @@ class SpeakerResolver(LexiconComponent):
                     )
                     found.append(mention)
         return found
+
+    def _narration_persons(
+        self, doc: Doc, direct_ranges: Ranges, ner: NamedEntityLookup, names: NameParse | None
+    ) -> list[NarrationPerson]:
+        """Subjects of the article's own sentences that are a definite person noun of known gender
+        ("Moren blir opprørt"), so that "hun" after them can find them and not the last named
+        person; read from the parse, so none without one."""
+        if not doc_has_parse(doc):
+            return []
+        found: list[NarrationPerson] = []
+        for token in doc:
+            if token.dep_ not in SUBJECT_DEPS or token.pos_ != "NOUN" or direct_ranges.contains(token.idx):
+                continue
+            if "Def" not in token.morph.get("Definite"):
+                continue
+            span = doc[token.i : token.i + 1]
+            mention = self.describe(span.text, span.start_char, ner, names)
+            if mention.kind == "person" and self._gender(mention) is not None:
+                found.append(NarrationPerson(mention, span))
+        return found
+
+    def _entity_for_person(
+        self, person: NarrationPerson, entities: EntityTable, history: list[tuple[int, Entity, bool]]
+    ) -> Entity:
+        """The entity a narration person refers to: one named with its noun before, else a new one
+        (never the previous speaker: "Moren" after the soldier's quote is someone else)."""
+        mention = person.mention
+        entity = self._entity_for_role(mention, entities, history, previous_speaker=None)
+        if entity is None:
+            name = _description(mention.text, self._articles)
+            entity = self._new_entity(mention, entities, person.span, name)
+        else:
+            entity.mentions.append(person.span)
+        return entity
 
     # ----------------------------------------------------------- resolution
     def _rules_resolve(self, mention: Mention, span: Span) -> bool:

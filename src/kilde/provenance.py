@@ -9,6 +9,8 @@ quote sits inside another quote's report. Three things put it there:
 * its speaker is cited by a report elsewhere, and nothing frames this quote: a
   soldier whom the lead quotes through an intelligence service speaks through it
   in the later paragraphs too, unless he tells a news outlet himself (an interview);
+  and a voice heard between two quotes relayed through one report (his mother in
+  the same call) is in that report too;
 * the article is retold from one news outlet, named once at the top or the end
   ("…, skriver Newsweek." framing the lead or the closing paragraph): every
   other quote that nothing frames, and that is not the article's own interview
@@ -165,6 +167,7 @@ def _nest(quotes: list[Quote], story: StoryLayout) -> None:
         quote.parent = None
     _nest_by_content(quotes)
     _nest_by_speaker(quotes, story)
+    _nest_between_relayed(quotes, story)
     _nest_in_retold_outlet(quotes, story)
 
 
@@ -214,6 +217,30 @@ def _nest_by_speaker(quotes: list[Quote], story: StoryLayout) -> None:
             ),
         )
         _adopt_first(quotes, index, [parent for i in nearest if (parent := quotes[i].parent) is not None])
+
+
+def _nest_between_relayed(quotes: list[Quote], story: StoryLayout) -> None:
+    """A voice heard between two quotes relayed through one report is in that report too.
+
+    The caller's mother in an intercepted call speaks between the caller's quotes, which the
+    service that published the recording relays: her words reach the article the same way. A
+    quote said to a news outlet stays the outlet's interview, and an outlet's own report stays
+    the article's.
+    """
+    order = sorted(range(len(quotes)), key=lambda i: quotes[i].start_char)
+    for place, index in enumerate(order):
+        quote = quotes[index]
+        if (
+            quote.parent is not None
+            or quote.entity_id is None
+            or quote.speaker_kind == OUTLET_KIND
+            or index in story.outlet_addressees
+            or not 0 < place < len(order) - 1
+        ):
+            continue
+        before, after = quotes[order[place - 1]].parent, quotes[order[place + 1]].parent
+        if before is not None and before == after:
+            _adopt_first(quotes, index, [before])
 
 
 def _nest_in_retold_outlet(quotes: list[Quote], story: StoryLayout) -> None:
