@@ -5,14 +5,19 @@ Every example is invented.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 import spacy
+from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
 from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
 
 import kilde
 import kilde.lang.nynorsk  # registers spacy.blank("nn")
 import kilde.pipeline  # registers the kilde factories
-from kilde.hedges import HedgeData, token_pattern
+from kilde.hedges import PHRASE_KINDS, HedgeData, PhraseFinder, token_pattern
 from kilde.lexicon import Lexicon
 from kilde.types import HEDGE_SPANS
 
@@ -164,6 +169,37 @@ def test_token_pattern_syntax() -> None:
     )
     assert token_pattern("alt tyder også? på")[2] == {"LOWER": "også", "OP": "?"}
     assert token_pattern("* tyder")[0] == {"IS_PUNCT": False, "IS_SPACE": False}
+
+
+def test_phrase_finder_finds_what_the_matcher_finds() -> None:
+    # PhraseFinder replaced a spaCy Matcher with greedy="LONGEST" per kind: same spans on word
+    # salads of the listed words, fillers and punctuation, for both languages' phrases and a few
+    # patterns of the data syntax the files do not use yet (leading wildcard, optional first word).
+    rng = random.Random(7)
+    vocab = spacy.blank("nb").vocab
+    extra = [("epistemic", token_pattern(p)) for p in ("* tyder", "kan? ikke bekreftes", "x ** y?")]
+    for language in ("nb", "nn"):
+        phrases = [*HedgeData.parse(Lexicon.load(language).hedges).phrases, *extra]
+        matcher = Matcher(vocab)
+        for kind in PHRASE_KINDS:
+            matcher.add(kind, [list(p) for k, p in phrases if k == kind], greedy="LONGEST")
+        finder = PhraseFinder(phrases)
+        listed = sorted({w for _, p in phrases for spec in p for w in _listed_words(spec)})
+        fillers = [*listed, "mannen", "Det", "ER", "x", "y", ",", ".", "–"]
+        for _ in range(2_000):
+            doc = Doc(vocab, words=[rng.choice(fillers) for _ in range(rng.randint(1, 12))])
+            columns = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+            is_word = ((columns[:, 1] == 0) & (columns[:, 2] == 0)).tolist()
+            found = finder(columns[:, 0].tolist(), is_word)
+            expected = [(vocab.strings[key], start, end) for key, start, end in matcher(doc)]
+            assert sorted(found) == sorted(expected), doc.text
+
+
+def _listed_words(spec: dict[str, object]) -> list[str]:
+    lower = spec.get("LOWER")
+    if lower is None:
+        return []
+    return list(lower["IN"]) if isinstance(lower, dict) else [str(lower)]
 
 
 def test_language_data_parses() -> None:

@@ -3,7 +3,7 @@
 Two kinds of marker are found:
 
 * fixed phrases from the language data (``lang/<nb|nn>/hedges.txt``), matched
-  over tokens with a spaCy ``Matcher``: ``angivelig``, ``trolig``, ``etter det
+  over tokens by :class:`PhraseFinder`: ``angivelig``, ``trolig``, ``etter det
   VG erfarer``, ``uten at det er bekreftet``;
 * reportative ``skal``: ``skal ha`` + participle (``skal ha blitt fanget``,
   ``skal Gabriele ha forklart``), ``skal være`` + participle (``skal være
@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
-from spacy.attrs import LEMMA, LOWER, POS
+from spacy.attrs import IS_PUNCT, IS_SPACE, LEMMA, LOWER, POS
 from spacy.language import Language
-from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -55,7 +55,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
-from kilde.text import Ranges, doc_text, quote_pairs, sentence_start_tokens
+from kilde.text import OPEN_TO_CLOSE, Ranges, doc_text, quote_pairs, sentence_start_tokens
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, read_quotes, write_quotes
 
 TASK = "hedge"
@@ -79,6 +79,7 @@ MAX_SKAL_WINDOW = 40
 _DASH_LINE = re.compile(r"^[ \t]*[–—-][ \t]*(?=\S)")
 _COLON_DASH = re.compile(r":[ \t]+[–—-][ \t]+(?=\S)")
 _INLINE_DASH = re.compile(r"(?<=[.!?])[ \t]+[–—][ \t]+(?=\S)")
+_QUOTE_OPENING = re.compile(f"[{re.escape(''.join(OPEN_TO_CLOSE))}]")
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,8 @@ class HedgeData:
 
 
 def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
-    """A ``Matcher`` pattern from the data-file syntax (see ``lang/nb/hedges.txt``)."""
+    """A ``Matcher`` pattern from the data-file syntax (see ``lang/nb/hedges.txt``); the stage
+    reads it with :class:`PhraseFinder`."""
     tokens: list[dict[str, object]] = []
     for raw in pattern.split():
         optional = len(raw) > 1 and raw.endswith("?")
@@ -131,21 +133,127 @@ def token_pattern(pattern: str) -> tuple[dict[str, object], ...]:
     return tuple(tokens)
 
 
-def merged_single_words(patterns: list[list[dict[str, object]]]) -> list[list[dict[str, object]]]:
-    """The patterns with every one-word pattern joined into one ``{"LOWER": {"IN": […]}}``.
+@dataclass(frozen=True)
+class PhraseStep:
+    """One entry of a :func:`token_pattern`: the words it takes and how many of them in a row."""
 
-    The ``Matcher`` tries each pattern at each token, so one pattern per listed word costs
-    a pass per word; the matches are the same."""
-    words: set[str] = set()
-    rest: list[list[dict[str, object]]] = []
-    for pattern in patterns:
-        spec = pattern[0] if len(pattern) == 1 else None
-        if spec is not None and set(spec) == {"LOWER"}:
-            value = spec["LOWER"]
-            words.update(value["IN"] if isinstance(value, dict) else [value])  # type: ignore[arg-type]
-        else:
-            rest.append(pattern)
-    return rest + ([[{"LOWER": {"IN": sorted(words)}}]] if words else [])
+    words: frozenset[int] | None
+    """The ids of the lower-case forms it takes; None for any word (not punctuation or space)."""
+    least: int
+    most: int
+
+    @classmethod
+    def of(cls, spec: dict[str, object]) -> PhraseStep:
+        least, most = _repeats(spec.get("OP"))
+        lower = spec.get("LOWER")
+        if lower is None:
+            return cls(None, least, most)
+        listed = lower["IN"] if isinstance(lower, dict) else [lower]
+        return cls(frozenset(get_string_id(str(word)) for word in listed), least, most)
+
+
+def _repeats(op: object) -> tuple[int, int]:
+    """The least and most repeats of a ``Matcher`` operator that :func:`token_pattern` writes."""
+    if op is None:
+        return 1, 1
+    if op == "?":
+        return 0, 1
+    if isinstance(op, str) and op.startswith("{") and op.endswith("}") and "," in op:
+        least, most = op[1:-1].split(",")
+        return int(least), int(most)
+    raise ValueError(f"unsupported operator {op!r} in a hedge pattern")
+
+
+Phrase = tuple[str, tuple[PhraseStep, ...]]
+"""A phrase pattern with its kind (:data:`PHRASE_KINDS`)."""
+
+
+class PhraseFinder:
+    """The fixed phrases of ``hedges.txt`` in a text, longest first within each kind.
+
+    Finds what a spaCy ``Matcher`` with ``greedy="LONGEST"`` per kind finds, but tries a
+    pattern only where a word that can start it stands: the ``Matcher`` tries every pattern
+    at every token, and this stage spent half its time there.
+    """
+
+    def __init__(self, phrases: Iterable[tuple[str, Sequence[dict[str, object]]]]) -> None:
+        self.kinds: tuple[str, ...] = ()
+        """The kinds in the order they first appear, the order of the results: where one span is
+        found as two kinds, ``filter_spans`` keeps the first."""
+        self.by_first_word: dict[int, list[Phrase]] = {}
+        self.anywhere: list[Phrase] = []
+        """Patterns that can start with any word (a leading ``*`` or optional wildcard)."""
+        for kind, pattern in phrases:
+            if kind not in self.kinds:
+                self.kinds = (*self.kinds, kind)
+            phrase = (kind, tuple(PhraseStep.of(spec) for spec in pattern))
+            first = _first_words(phrase[1])
+            if first is None:
+                self.anywhere.append(phrase)
+            for word in first or ():
+                self.by_first_word.setdefault(word, []).append(phrase)
+
+    def __call__(self, lowers: Sequence[int], is_word: Sequence[bool]) -> list[tuple[str, int, int]]:
+        """``(kind, start, end)`` of each phrase over tokens with the lower-case form ids
+        ``lowers``; ``is_word`` tells the tokens that are neither punctuation nor space."""
+        found: dict[str, set[tuple[int, int]]] = {}
+        for start, lower in enumerate(lowers):
+            phrases = self.by_first_word.get(lower)
+            for kind, steps in [*phrases, *self.anywhere] if phrases else self.anywhere:
+                for end in _phrase_ends(steps, start, lowers, is_word):
+                    found.setdefault(kind, set()).add((start, end))
+        return [
+            (kind, start, end) for kind in self.kinds for start, end in _longest_apart(found.get(kind, ()))
+        ]
+
+
+def _first_words(steps: Sequence[PhraseStep]) -> frozenset[int] | None:
+    """The words a pattern can start with; None where it can start with any word."""
+    words: set[int] = set()
+    for step in steps:
+        if step.words is None:
+            return None
+        words |= step.words
+        if step.least > 0:
+            return frozenset(words)
+    return None
+
+
+def _phrase_ends(
+    steps: Sequence[PhraseStep], start: int, lowers: Sequence[int], is_word: Sequence[bool]
+) -> set[int]:
+    """Every index after a match of ``steps`` that begins at ``start`` (none empty)."""
+    reached = {start}
+    for step in steps:
+        after: set[int] = set()
+        for position in reached:
+            if step.least == 0:
+                after.add(position)
+            k = position
+            while k - position < step.most and k < len(lowers):
+                takes = is_word[k] if step.words is None else lowers[k] in step.words
+                if not takes:
+                    break
+                k += 1
+                if k - position >= step.least:
+                    after.add(k)
+        if not after:
+            return after
+        reached = after
+    reached.discard(start)
+    return reached
+
+
+def _longest_apart(pairs: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``(start, end)`` pairs longest first (then leftmost), each kept if no kept one overlaps it:
+    the ``Matcher``'s ``greedy="LONGEST"``."""
+    taken: set[int] = set()
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True):
+        if taken.isdisjoint(range(start, end)):
+            kept.append((start, end))
+            taken.update(range(start, end))
+    return kept
 
 
 class HedgeDetector(LearnedComponent, LexiconComponent):
@@ -174,11 +282,8 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         self.marker_ends = self.auxiliaries | (lexicon.hearsay_words - lexicon.according_words)
         self.not_participle_forms = self.data.not_participles | lexicon.not_participle_forms
         self.past_or_source = _any_of(lexicon.past_or_source)
-        self.matcher = Matcher(vocab)
-        for kind in PHRASE_KINDS:
-            patterns = merged_single_words([list(p) for k, p in self.data.phrases if k == kind])
-            if patterns:
-                self.matcher.add(kind, patterns, greedy="LONGEST")
+        self.skal_ids = frozenset(get_string_id(form) for form in lexicon.skal_forms)
+        self.phrases = PhraseFinder(self.data.phrases)
         verbs = (lexicon.speech_verbs | lexicon.direct_only_verbs | lexicon.fallback_speech_verbs) - {""}
         alternatives = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
         # ", sier han." / "? spør hun" after a dash-opened quote.
@@ -186,10 +291,14 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = _sentence_bounds(doc, self.language)
-        strings = doc.vocab.strings
-        candidates = [Span(doc, start, end, label=strings[key]) for key, start, end in self.matcher(doc)]
-        candidates.extend(self._skal_markers(doc, sentences))
-        excluded = Ranges(self.excluded_ranges(doc))
+        # Read the words as ids: a Token object per word would cost more than the phrase search.
+        columns = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
+        lowers: list[int] = columns[:, 0].tolist()
+        is_word: list[bool] = ((columns[:, 1] == 0) & (columns[:, 2] == 0)).tolist()
+        candidates = [Span(doc, start, end, label=kind) for kind, start, end in self.phrases(lowers, is_word)]
+        candidates.extend(self._skal_markers(doc, lowers, sentences))
+        quotes = read_quotes(doc)
+        excluded = Ranges(self.excluded_ranges(doc, quotes))
         hedges = [
             span
             for span in filter_spans(candidates)
@@ -199,10 +308,12 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
             hedges.extend(self.learned_markers(self.model, doc, excluded, hedges))
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
-        quotes = read_quotes(doc)
-        if quotes:
+        if quotes and hedges:
+            hedged_before = [quote.hedged for quote in quotes]
             mark_hedged_quotes(quotes, hedges, sentences)
-            write_quotes(doc, quotes)
+            # Writing back unchanged quotes would store again what read_quotes read.
+            if [quote.hedged for quote in quotes] != hedged_before:
+                write_quotes(doc, quotes)
         return doc
 
     # -- learned markers -------------------------------------------------------
@@ -257,13 +368,12 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
 
     # -- reportative "skal" ---------------------------------------------------
 
-    def _skal_markers(self, doc: Doc, sentences: Sequence[tuple[int, int]]) -> list[Span]:
+    def _skal_markers(
+        self, doc: Doc, lowers: Sequence[int], sentences: Sequence[tuple[int, int]]
+    ) -> list[Span]:
+        """The reportative ``skal`` markers; ``lowers``: the ids of the tokens' lower-case forms."""
         spans: list[Span] = []
-        strings = doc.vocab.strings
-        # Read the words as ids: a Token object per word would cost more than the rest of the search.
-        forms = {strings[form] for form in self.lexicon.skal_forms}
-        at = [i for i, lower in enumerate(doc.to_array(LOWER).tolist()) if lower in forms]
-        for i in at:
+        for i in [i for i, lower in enumerate(lowers) if lower in self.skal_ids]:
             sent_start, sent_end = sentences[i]
             if self._in_deontic_clause(doc, i, sent_start) or _is_question(doc, sent_start, sent_end):
                 continue
@@ -423,12 +533,13 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
 
     # -- what is not the journalist's voice -----------------------------------
 
-    def excluded_ranges(self, doc: Doc) -> list[tuple[int, int]]:
-        """Character ranges of direct quotes and boilerplate lines."""
+    def excluded_ranges(self, doc: Doc, quotes: Sequence[Quote] | None = None) -> list[tuple[int, int]]:
+        """Character ranges of direct quotes and boilerplate lines; ``quotes``: the Doc's quotes
+        where the caller has read them already."""
         ranges: list[tuple[int, int]] = []
         if BOILERPLATE_SPANS in doc.spans:
             ranges.extend((s.start_char, s.end_char) for s in doc.spans[BOILERPLATE_SPANS])
-        for quote in read_quotes(doc):
+        for quote in read_quotes(doc) if quotes is None else quotes:
             if quote.type == "direct":
                 ranges.extend((s.start_char, s.end_char) for s in quote.content)
         ranges.extend(self.quoted_ranges(doc_text(doc)))
@@ -439,7 +550,9 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         ranges: list[tuple[int, int]] = []
         offset = 0
         for line in text.split("\n"):
-            ranges.extend((offset + a, offset + b + 1) for a, b in quote_pairs(line))
+            # quote_pairs steps through a line a character at a time; most lines have no quote mark.
+            if _QUOTE_OPENING.search(line):
+                ranges.extend((offset + a, offset + b + 1) for a, b in quote_pairs(line))
             ranges.extend((offset + a, offset + b) for a, b in self._dash_ranges(line))
             offset += len(line) + 1
         return ranges
