@@ -272,3 +272,12 @@ def test_without_a_model_only_the_rules_mark_hedges() -> None:
     nlp = _trained_nb()
     nlp.get_pipe("kilde_hedges").model = None
     assert hedges(nlp, LEARNED_TEXT) == []
+
+
+def test_an_empty_text_passes_through_the_trained_pipeline() -> None:
+    from kilde.pipeline import MODELS_DIR, load
+
+    if not (MODELS_DIR / "nb" / "config.cfg").is_file():
+        pytest.skip("needs the packaged Bokmål model")
+    doc = load("nb")("")
+    assert len(doc) == 0 and list(doc.spans.get("kilde_hedges", [])) == []

@@ -290,6 +290,8 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         self.tag = re.compile(rf"[,!?…][»”\"]?[ \t]+(?:{alternatives})\b", re.IGNORECASE)
 
     def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc  # an empty text has no sentence to hedge
         sentences = _sentence_bounds(doc, self.language)
         # Read the words as ids: a Token object per word would cost more than the phrase search.
         columns = doc.to_array([LOWER, IS_PUNCT, IS_SPACE])
