@@ -77,3 +77,26 @@ def test_a_parse_is_left_alone(nb: Language) -> None:
     sentencizer = nb.get_pipe("kilde_sentencizer")
     assert len(list(sentencizer(doc).sents)) == 1
     assert sentencizer(nb.make_doc("")).text == ""
+
+
+def test_line_breaks_are_sentences_of_their_own_and_the_parser_keeps_them() -> None:
+    from kilde.pipeline import load_model
+
+    nlp = load_model("nb")
+    if nlp is None:
+        pytest.skip("needs the packaged Bokmål model")
+    nlp.add_pipe("kilde_line_breaks", before="parser")
+    doc = nlp("Ny bru over sundet\n\nArbeidet med brua starter i august, sier ordføreren.")
+    starts = [token.text for token in doc if token.is_sent_start]
+    assert starts[:3] == ["Ny", "\n\n", "Arbeidet"]
+    space = doc[4]
+    assert space.is_space and space.head.i == space.i  # the line break hangs on nothing else
+    assert all(token.head.i >= 5 for token in doc[5:])  # nor does the paragraph on the headline
+
+
+def test_line_breaks_leave_a_text_without_breaks_to_the_parser() -> None:
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("kilde_line_breaks")
+    doc = nlp("Brua åpner i august. Ordføreren er fornøyd.")
+    assert doc[0].is_sent_start
+    assert all(token.is_sent_start is None for token in doc[1:])

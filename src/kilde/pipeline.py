@@ -89,7 +89,8 @@ def build_pipeline(
 
     The base is ``model`` (a spaCy pipeline folder) when given, else the trained
     model packaged under ``kilde/models/<language>`` when present, else a blank
-    tokenizer. ``use_model=False`` forces the blank, rule-only pipeline. The packaged
+    tokenizer (with a parser, ``kilde_line_breaks`` before it: every line break ends a sentence).
+    ``use_model=False`` forces the blank, rule-only pipeline. The packaged
     models share one NER (``kilde/models/ner``), added here to a packaged base without one.
     A trained cue recognizer (``cue_model``, by default ``kilde/models/cue_model`` when it is
     installed) goes in front of kilde's stages unless ``use_model`` or ``learned_cues`` is False.
@@ -105,6 +106,8 @@ def build_pipeline(
     nlp.max_length = max(nlp.max_length, MAX_TEXT_CHARS + 1)
     if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("kilde_sentencizer", first=True)
+    elif "parser" in nlp.pipe_names:
+        nlp.add_pipe("kilde_line_breaks", before="parser")
     cue_path = Path(cue_model) if cue_model is not None else MODELS_DIR / CUE_MODEL
     if use_model and learned_cues and (cue_path / "config.cfg").is_file():
         nlp.add_pipe(CUE_MODEL, source=spacy.load(cue_path))
@@ -112,6 +115,9 @@ def build_pipeline(
         nlp.add_pipe(stage, config=STAGE_SETTINGS.get(stage, {}))
     return nlp
 
+
+PARSE_STAGES = frozenset({"kilde_line_breaks"})
+"""kilde's components that prepare the parse: they run with the trained ones, on each piece."""
 
 MODEL_CHUNK_CHARS = 10_000
 """Size of the paragraph-aligned pieces the trained components read a long text in."""
@@ -126,7 +132,7 @@ def analyse_text(nlp: Language, text: str, chunk_chars: int = MODEL_CHUNK_CHARS)
     paragraph starts a sentence), keep that bounded; the pieces are joined back into one Doc
     with exactly ``text`` before kilde's own stages read it whole.
     """
-    trained = [name for name, _ in nlp.pipeline if not name.startswith("kilde_")]
+    trained = [name for name, _ in nlp.pipeline if not name.startswith("kilde_") or name in PARSE_STAGES]
     if len(text) <= chunk_chars or not trained:
         return nlp(make_doc(nlp, text))
     pieces = [make_doc(nlp, piece) for piece in paragraph_pieces(text, chunk_chars)]
