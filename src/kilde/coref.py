@@ -182,10 +182,15 @@ class SpeakerResolver(LexiconComponent):
     _not_names: frozenset[str] = field(init=False)
     _finite: frozenset[str] = field(init=False)
     _role_cache: dict[str, str | None] = field(init=False, default_factory=dict)
+    _gendered_forms: frozenset[str] = field(init=False)
+    """Every gendered noun with each of its endings ("mor", "moren"): the words ``_gender`` knows."""
 
     def __post_init__(self) -> None:
         lex = self.lexicon
         self._roles = RoleNouns(lex.titles | frozenset(lex.gendered_nouns), lex.definite_suffixes)
+        self._gendered_forms = frozenset(
+            noun + ending for noun in lex.gendered_nouns for ending in ("", *self._roles.endings)
+        )
         self._organizations = RoleNouns(lex.organization_nouns, lex.definite_suffixes)
         self._documents = RoleNouns(lex.document_nouns, lex.definite_suffixes)
         self._articles = lex.grammar_class("article")
@@ -475,6 +480,8 @@ class SpeakerResolver(LexiconComponent):
                 continue
             if "Def" not in token.morph.get("Definite"):
                 continue
+            if token.lower_ not in self._gendered_forms and token.lower_ not in self.lexicon.first_names:
+                continue  # no gender to read from the word (as _gender reads it): skip describing it
             span = doc[token.i : token.i + 1]
             mention = self.describe(span.text, span.start_char, ner, names)
             if mention.kind == "person" and self._gender(mention) is not None:
