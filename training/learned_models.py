@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -19,9 +19,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kilde import linear
+from kilde.annotations.stats import folded_annotations
 from kilde.annotations.store import Annotation, load_source
 from kilde.linear import LinearModel
-from kilde.pipeline import STAGES, analyse_text
+from kilde.pipeline import STAGES, analyse_text, build_pipeline
 
 
 class FoldedExample(Protocol):
@@ -35,6 +36,7 @@ class LabelledExample(Protocol):
 
 
 T = TypeVar("T", bound=FoldedExample)
+E = TypeVar("E")
 Scores = dict[str, Any]
 
 
@@ -100,6 +102,20 @@ def analysed_before(stage: str, annotation: Annotation, nlp: Language) -> Doc:
     text = load_source(annotation.source_set, annotation.id).text
     with nlp.select_pipes(disable=list(STAGES[STAGES.index(stage) :])):
         return analyse_text(nlp, text)
+
+
+def corpus_examples(
+    examples_of: Callable[[Annotation, int, Language], Iterable[E]],
+    pipelines: Mapping[str, Language] | None = None,
+) -> list[E]:
+    """``examples_of(annotation, fold, nlp)`` for every annotated text with a fold, each read by
+    the pipeline of its language (by default kilde's own, built once per language)."""
+    by_language = pipelines or {language: build_pipeline(language) for language in ("nb", "nn")}
+    return [
+        example
+        for annotation, fold in folded_annotations()
+        for example in examples_of(annotation, fold, by_language[annotation.language])
+    ]
 
 
 def content_chars(spans: Sequence[tuple[int, int]]) -> set[int]:

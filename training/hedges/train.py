@@ -26,14 +26,13 @@ from learned_models import (
     LinearModelTraining,
     acceptance_scores,
     analysed_before,
+    corpus_examples,
     fit_labelled,
     run,
 )
 
-from kilde.annotations.stats import folded_annotations
 from kilde.annotations.store import Annotation
 from kilde.hedges import PACKAGED_MODEL, TASK, HedgeDetector, hedge_word_features
-from kilde.pipeline import build_pipeline
 from kilde.text import Ranges
 from kilde.types import HEDGE_SPANS
 
@@ -56,12 +55,7 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[Labell
 
 
 def all_examples() -> list[Labelled]:
-    pipelines = {lang: build_pipeline(lang) for lang in ("nb", "nn")}
-    examples = [
-        example
-        for annotation, fold in folded_annotations()
-        for example in examples_of(annotation, fold, pipelines[annotation.language])
-    ]
+    examples = corpus_examples(examples_of)
     print(f"{len(examples)} words, {sum(e.label for e in examples)} inside a hedge", file=sys.stderr)
     return examples
 

@@ -28,15 +28,14 @@ from learned_models import (
     Scores,
     analysed_before,
     content_chars,
+    corpus_examples,
     fit_labelled,
     matches,
     run,
 )
 
-from kilde.annotations.stats import folded_annotations
 from kilde.annotations.store import Annotation
 from kilde.linear import LinearModel
-from kilde.pipeline import build_pipeline
 from kilde.quote_check import PACKAGED_MODEL, TASK, features, is_checked
 from kilde.types import read_quotes
 
@@ -62,12 +61,7 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[Labell
 
 
 def make_examples() -> list[Labelled]:
-    pipelines = {language: build_pipeline(language) for language in ("nb", "nn")}
-    return [
-        example
-        for annotation, fold in folded_annotations()
-        for example in examples_of(annotation, fold, pipelines[annotation.language])
-    ]
+    return corpus_examples(examples_of)
 
 
 def decisions(held_out: Sequence[tuple[LinearModel, Labelled]]) -> Scores:

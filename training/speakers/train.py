@@ -28,10 +28,9 @@ from spacy.tokens import Doc
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from learned_models import LinearModelTraining, run
+from learned_models import LinearModelTraining, corpus_examples, run
 
 from kilde import linear
-from kilde.annotations.stats import folded_annotations
 from kilde.annotations.store import Annotation, load_source
 from kilde.annotations.store import Quote as GoldQuote
 from kilde.evaluate import PRONOUNS, speaker_right
@@ -137,11 +136,7 @@ def all_groups() -> list[Group]:
         nlp = build_pipeline(lang, cue_model=CUE_MODEL)
         nlp.get_pipe("kilde_speakers").model = None  # type: ignore[attr-defined]
         pipelines[lang] = nlp
-    groups = [
-        group
-        for annotation, fold in folded_annotations()
-        for group in groups_of(annotation, fold, pipelines[annotation.language])
-    ]
+    groups = corpus_examples(groups_of, pipelines)
     print(f"{len(groups)} quotes, {sum(len(g.labels) for g in groups)} candidates", file=sys.stderr)
     return groups
 
