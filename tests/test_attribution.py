@@ -557,3 +557,14 @@ def test_the_parse_ends_an_according_source_before_its_verb() -> None:
     doc = kilde.load("nb")("Hallen har ifølge kommunen kostet 40 millioner.")
     quote = only(doc._.quotes)
     assert text_of(quote.speaker) == "kommunen"
+
+
+def test_the_parse_finds_the_subject_behind_a_fronted_time() -> None:
+    doc = kilde.load("nb")("Klokka 16.42 melder politiet at brannvesenet er framme på stedet.")
+    quote = only(doc._.quotes)
+    assert text_of(quote.speaker) == "politiet"
+
+
+def test_a_second_at_clause_goes_on_with_the_report() -> None:
+    doc = kilde.load("nb")("Kari Holm sier at skolen må stenge, og at elevene skal få undervisning hjemme.")
+    assert content(only(doc._.quotes)).endswith("undervisning hjemme")

@@ -81,6 +81,35 @@ def test_the_packaged_model_reads_a_sentence_a_line_text_and_a_web_text() -> Non
     assert quote.content[0].text == "Vi må kutte i alt som ikke er lovpålagt. Det blir tøft for mange"
 
 
+# An interview kept one sentence a line: the journalist's questions between dash answers.
+INTERVIEW = (
+    "Hva gjør deg glad ?\n"
+    "- Lange turer i fjellet med hunden .\n"
+    "Og hva gjør deg sint ?\n"
+    "- Folk som ikke rydder etter seg .\n"
+)
+
+
+def second_line_features(text: str, context: LineContext) -> dict[str, float]:
+    """What the model reads about the third line of ``text`` after a dash quote on the second."""
+    doc = stage_pipeline("nb", ())(text)
+    paras = paragraphs(doc)
+    return transition_features(doc, paras[1], paras[1], paras[2], 1, context, layout=1.0)
+
+
+def test_a_question_before_the_next_dash_line_is_the_interviewers() -> None:
+    features = second_line_features(INTERVIEW, LineContext(has_tag=False, tag_ahead=False, dash_follows=True))
+    assert features["candidate_question*dash_follows"] == 1.0
+    assert features["candidate_question"] == 1.0
+
+
+@pytest.mark.skipif(not PACKAGED_MODEL.is_file(), reason="no continuation model installed")
+def test_the_packaged_model_leaves_the_question_out_of_the_answer() -> None:
+    nlp = with_model(packaged_or_path("packaged", TASK, PACKAGED_MODEL))
+    answers = [q.content[0].text for q in dash_quotes(nlp, INTERVIEW)]
+    assert answers == ["Lange turer i fjellet med hunden", "Folk som ikke rydder etter seg"]
+
+
 def test_the_layout_share_tells_a_sentence_a_line_text_from_paragraphs() -> None:
     nlp = stage_pipeline("nb", ())
     one_a_line = nlp(SENTENCE_A_LINE)
@@ -90,11 +119,9 @@ def test_the_layout_share_tells_a_sentence_a_line_text_from_paragraphs() -> None
 
 
 def test_features_read_the_line_its_tag_and_the_layout() -> None:
-    nlp = stage_pipeline("nb", ())
-    doc = nlp(SENTENCE_A_LINE)
-    paras = paragraphs(doc)
-    context = LineContext(has_tag=False, tag_ahead=True, dash_follows=False)
-    features = transition_features(doc, paras[1], paras[1], paras[2], 1, context, layout=1.0)
+    features = second_line_features(
+        SENTENCE_A_LINE, LineContext(has_tag=False, tag_ahead=True, dash_follows=False)
+    )
     assert features["tag_ahead"] == 1.0 and features["layout*tag_ahead"] == 1.0
     assert features["word=vi"] == 1.0 and features["shared=vi"] == 1.0
     assert features["first=nå"] == 1.0

@@ -389,3 +389,15 @@ def test_hun_after_a_person_noun_in_the_narration_goes_to_that_person(nb: Langua
     )
     assert quote_with(doc, "vil klage til departementet").speaker_name == "søsteren"
     assert quote_with(doc, "Kvoten er for liten").speaker_name == "Per Moe"
+
+
+def test_an_interview_answers_for_the_person_it_presents(nb: Language) -> None:
+    doc = nb(
+        "Hva drømmer Lise Dahl ( 41 ) om ?\n"
+        "Hva gjør deg glad ?\n"
+        "- Lange turer i fjellet med hunden .\n"
+        "Og hva gjør deg sint ?\n"
+        "- Folk som ikke rydder etter seg .\n"
+    )
+    assert quote_with(doc, "Lange turer").speaker_name == "Lise Dahl"
+    assert quote_with(doc, "Folk som ikke rydder").speaker_name == "Lise Dahl"

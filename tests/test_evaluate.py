@@ -490,7 +490,8 @@ def test_evaluate_directory_with_fake_analyzer(tmp_path: Path) -> None:
 
 def test_wrong_speaker_is_listed_in_errors(tmp_path: Path) -> None:
     gold = gold_article(tmp_path, quotes=[gold_quote("Vi jobber så godt vi kan", "Kari Nordvik")])
-    predicted = prediction(FERRY, [pred_quote(FERRY, "Vi jobber så godt vi kan", "NTB", cue="sier")])
+    said = pred_quote(FERRY, "Vi jobber så godt vi kan", "NTB", kind="media", cue="sier")
+    predicted = prediction(FERRY, [said])
     (entry,) = evaluate([(gold, predicted)], collect_errors=True)["errors"]
     assert entry["wrong_speaker"] == [
         {
@@ -498,6 +499,8 @@ def test_wrong_speaker_is_listed_in_errors(tmp_path: Path) -> None:
             "gold_speaker": "Kari Nordvik",
             "gold_aliases": [],
             "predicted_speaker": "NTB",
+            "gold_kind": "person",
+            "predicted_kind": "media",
             "gold_cue": "sier",
             "predicted_cue": "sier",
             "dice": 1.0,

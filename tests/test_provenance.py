@@ -148,9 +148,11 @@ def test_soldier_article_mother(soldier_article: dict) -> None:
     assert _chain_names(quote)[:2] == [OUTLET, SERVICE]
 
 
-@pytest.mark.xfail(strict=True, reason="the headline quote takes the service as speaker (kilde.speakers)")
 def test_soldier_article_headline(soldier_article: dict) -> None:
-    assert _quote(soldier_article, "Vi får ikke mat")["speaker"]["name"] == SOLDIER
+    headline = _quote(soldier_article, "Vi får ikke mat")
+    assert headline["speaker"]["name"] == SOLDIER
+    assert headline["addressee"]["text"] == "moren"
+    assert _chain_names(headline) == [OUTLET, SERVICE, SOLDIER]
 
 
 def test_soldier_article_pronoun_after_the_ad_break(soldier_article: dict) -> None:

@@ -142,6 +142,20 @@ def test_headline_with_speaker_before_colon_and_dash(nb: Language) -> None:
     assert quote.speaker is not None and quote.speaker.text == "Nordvik"
 
 
+def test_headline_frame_names_who_speaks_to_whom(nb: Language) -> None:
+    text = "Fisker til statsråden: – Vi klarer oss ikke\n\nKvotene for torsk er kuttet igjen."
+    [quote] = direct_quotes(nb, text)
+    assert contents(quote) == ["Vi klarer oss ikke"]
+    assert quote.speaker is not None and quote.speaker.text == "Fisker"
+    assert quote.addressee is not None and quote.addressee.text == "statsråden"
+
+
+def test_headline_frame_that_opens_with_a_preposition_names_no_one(nb: Language) -> None:
+    text = "Fra Oslo til Bergen: – Vi kom fram til slutt\n\nToget var seks timer forsinket."
+    [quote] = direct_quotes(nb, text)
+    assert quote.speaker is None and quote.addressee is None
+
+
 def test_dash_body_paragraph_ending_in_full_stop_is_not_a_heading(nb: Language) -> None:
     [quote] = direct_quotes(nb, "– Vi gir oss ikke.")
     assert quote.heading is False

@@ -86,6 +86,7 @@ def transition_features(
     """
     candidate_words = [w.lower() for w in words(candidate.text)]
     last_text = last.text.rstrip()
+    candidate_question = candidate.text.rstrip(' »”"').endswith("?")
     structural = {
         "bias": 1.0,
         "tag": float(context.has_tag),
@@ -95,6 +96,9 @@ def transition_features(
         "last_ends_colon": float(last_text.endswith(":")),
         "last_unfinished": float(_CLOSING_PUNCTUATION.search(last_text) is None),
         "candidate_unfinished": float(_CLOSING_PUNCTUATION.search(candidate.text) is None),
+        # An interview: the journalist's question stands between two dash answers.
+        "candidate_question": float(candidate_question),
+        "candidate_question*dash_follows": float(candidate_question and context.dash_follows),
         "quote_mark": float(any(mark in candidate.text for mark in '«»“”"')),
         "lines_in_quote": math.log1p(lines_in_quote),
         "candidate_length": math.log1p(len(candidate_words)),

@@ -234,6 +234,7 @@ class SpeakerResolver(LexiconComponent):
 
         previous_speaker: Entity | None = None
         headings: list[Quote] = []
+        framed_headings: list[Quote] = []
         for position, _, item in events:
             if isinstance(item, Mention):
                 entity = self._entity_for_name(item, entities, history, doc)
@@ -243,11 +244,17 @@ class SpeakerResolver(LexiconComponent):
                 history.append((position, self._entity_for_person(item, entities, history), True))
                 continue
             quote = quotes[item]  # type: ignore[index]
+            if quote.heading and quote.speaker is not None and self._describes(quote.speaker, ner, names):
+                # "Soldat til moren: – …" previews the story: its description is resolved once
+                # the body has introduced whom it describes ("En russisk soldat klager …").
+                framed_headings.append(quote)
+                continue
             if quote.speaker is None:
                 if quote.heading:
                     headings.append(quote)
                     continue
-                entity = previous_speaker
+                # The first untagged quote of an interview answers the person it presents.
+                entity = previous_speaker or _main_person(history)
             else:
                 mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner, names)
                 entity = None
@@ -263,6 +270,14 @@ class SpeakerResolver(LexiconComponent):
             elif quote.speaker is not None:
                 speaker = quote.speaker
                 quote.speaker_kind = self.describe(speaker.text, speaker.start_char, ner, names).kind
+        for quote in framed_headings:
+            assert quote.speaker is not None
+            mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner, names)
+            described = mention.name or _description(mention.text, self._articles)
+            entity = next((e for e in entities if e.name.lower() == described.lower()), None)
+            entity = entity or self._resolve(mention, entities, history, None, doc, quote.speaker)
+            if entity is not None:
+                _assign(quote, entity)
         quote_starts = [q.start_char for q in quotes]
         for quote in headings:
             entity = _heading_speaker(quote, quotes, quote_starts)
@@ -299,6 +314,11 @@ class SpeakerResolver(LexiconComponent):
         mention.ner_label = ner.label(start, start + len(text)) if ner is not None else None
         mention.kind = self._kind(stripped, mention)
         return mention
+
+    def _describes(self, speaker: Span, ner: NamedEntityLookup, names: NameParse | None) -> bool:
+        """Whether a speaker phrase is a description ("Russisk soldat"), not a name or pronoun."""
+        mention = self.describe(speaker.text, speaker.start_char, ner, names)
+        return mention.pronoun is None and mention.name is None
 
     def _speaker_phrase(self, quote: Quote, names: NameParse) -> Span | None:
         """The quote's speaker mention as the phrase that names the speaker; None when it names none
@@ -674,6 +694,21 @@ def _assign(quote: Quote, entity: Entity) -> None:
     quote.speaker_name = entity.name
     quote.speaker_kind = entity.kind
     quote.entity_id = entity.id
+
+
+def _main_person(history: list[tuple[int, Entity, bool]]) -> Entity | None:
+    """The person named most often so far (the earliest on a tie): whom an untagged quote with
+    no speaker before it answers for, as in an interview that opens by presenting someone."""
+    counts: dict[str, int] = {}
+    first: dict[str, Entity] = {}
+    for _, entity, _ in history:
+        if entity.kind == "person":
+            counts[entity.id] = counts.get(entity.id, 0) + 1
+            first.setdefault(entity.id, entity)
+    if not counts:
+        return None
+    best = max(first, key=lambda entity_id: counts[entity_id])
+    return first[best]
 
 
 def _unique(entities: EntityTable) -> list[Entity]:

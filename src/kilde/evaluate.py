@@ -562,6 +562,7 @@ def _gold_quote_error(gold: GoldQuote) -> dict[str, Any]:
         "type": gold.type,
         "content": _snippet(" … ".join(gold.content)),
         "speaker": gold.speaker,
+        "speaker_kind": gold.speaker_kind,
         "cue": gold.cue,
     }
 
@@ -612,6 +613,8 @@ def score_article(
                         "gold_speaker": g.speaker,
                         "gold_aliases": list(g.speaker_aliases),
                         "predicted_speaker": p.speaker,
+                        "gold_kind": g.speaker_kind,
+                        "predicted_kind": p.speaker_kind,
                         "gold_cue": g.cue,
                         "predicted_cue": p.cue,
                         "dice": round(match.dice, 4),

@@ -28,7 +28,17 @@ from kilde.continuation import (
 )
 from kilde.cues import ACCORDING, CueIndex, CueMatcher
 from kilde.linear import LinearModel
-from kilde.text import DASH_OPENING, Paragraph, char_span, doc_text, paragraphs, quote_pairs, trim, words
+from kilde.text import (
+    DASH_OPENING,
+    Paragraph,
+    char_span,
+    doc_has_parse,
+    doc_text,
+    paragraphs,
+    quote_pairs,
+    trim,
+    words,
+)
 from kilde.types import Quote, read_quotes, write_quotes
 
 # What may stand between a quote and its tag: "», sier han", "?» spør hun".
@@ -42,6 +52,10 @@ ContinuationDecision = Callable[[Paragraph, dict[str, float]], bool]
 # "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
 COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
 FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s|\s*$)")
+ADDRESSED_FRAME = re.compile(
+    r"(?P<speaker>\w[\w.-]*(?:\s+[\w.-]+){0,3})\s+til\s+(?P<addressee>\w[\w.-]*(?:\s+[\w.-]+){0,3})"
+)
+"""``Soldat til moren: – …``: a heading frame that names who speaks to whom, name or not."""
 
 
 @dataclass
@@ -53,6 +67,9 @@ class QuoteFinder(LearnedComponent):
     """Lower-case words after ``…, sier han,`` that go on with the tag, not the quote."""
     not_after_cue: frozenset[str]
     """Words after a cue that show it opens a clause rather than a tag (``viser det at``)."""
+    frame_openers: frozenset[str]
+    """Fronted adverbials and prepositions: a heading frame opening with one names no speaker
+    (``Fra Oslo til Bergen: – …``)."""
     name: str = "kilde_quotes"
     language: str = "nb"
     scorer: Scorer | None = None
@@ -207,10 +224,28 @@ class QuoteFinder(LearnedComponent):
         content = char_span(doc, para.start + match.start("quote"), para.end)
         if content is None:
             return None
-        # Only a frame that is a name ("Breivik:", "Breivik om dommen:") names the speaker.
-        name = FRAME_NAME.match(match.group("frame"))
+        frame = match.group("frame").rstrip()
+        addressed = ADDRESSED_FRAME.fullmatch(frame)
+        start = para.start + match.start("frame")
+        if addressed and self._names_speaker(doc, start, para.start + match.start("quote")):
+            speaker, addressee = (
+                char_span(doc, start + addressed.start(part), start + addressed.end(part))
+                for part in ("speaker", "addressee")
+            )
+            return Quote("direct", [content], speaker=speaker, addressee=addressee, heading=True)
+        # Otherwise only a frame that is a name ("Breivik:", "Breivik om dommen:") names the speaker.
+        name = FRAME_NAME.match(frame)
         speaker = char_span(doc, para.start + name.start(), para.start + name.end()) if name else None
         return Quote("direct", [content], speaker=speaker, heading=True)
+
+    def _names_speaker(self, doc: Doc, start: int, quote_start: int) -> bool:
+        """Whether the heading frame from ``start`` (``X til Y:``) is one line of noun phrases:
+        no fronted adverbial or preposition first, and no verb where the parse has run."""
+        frame = doc.text[start:quote_start]
+        if "\n" in frame or frame.split()[0].lower() in self.frame_openers:
+            return False
+        span = doc.char_span(start, quote_start, alignment_mode="expand")
+        return span is None or not doc_has_parse(doc) or all(t.pos_ not in ("VERB", "AUX") for t in span)
 
     def _marked_quotes(self, doc: Doc, para: Paragraph, cue_by_start: CueIndex) -> list[Quote]:
         text = para.text
@@ -365,6 +400,7 @@ def make_quotes(
         CueMatcher(nlp.vocab, lexicon),
         lexicon.words_of_class("tagcontinuation"),
         lexicon.grammar_class("not_after_cue"),
+        lexicon.words_of_class("opener"),
         name,
         lexicon.language,
         scorer,

@@ -72,6 +72,14 @@ class Mentions:
             and self.plausible_speaker(text[parsed[0] : parsed[1]])
         ):
             return parsed
+        # V2 order: a fronted adverbial or object ("Klokka 14 melder politiet at …") pushes the
+        # subject behind the verb; the parse says so, the words in front would only guess.
+        if (
+            parsed is not None
+            and parsed[0] >= cue.end_char
+            and self.plausible_speaker(text[parsed[0] : parsed[1]])
+        ):
+            return parsed
         # "…, sier han og mener …", "X avviser at …, og sier …": a verb coordinated with an earlier one.
         if COORDINATED_VERB.search(segment):
             sentence_start = start if sentence_start is None else sentence_start
