@@ -10,7 +10,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kilde.cues import ACCORDING, LEARNED_CUE_SPANS, SPEECH, CueMatcher
+import kilde
+from kilde.cues import ACCORDING, DIRECT_ONLY, LEARNED_CUE_SPANS, SPEECH, CueMatcher, parenthetical_tags
 from kilde.lexicon import Lexicon
 from kilde.pipeline import STAGES
 from kilde.tokenization import news_tokenizer
@@ -55,3 +56,38 @@ def test_listed_cues_keep_their_class_where_a_learned_one_overlaps() -> None:
     doc.spans[LEARNED_CUE_SPANS] = [doc[0:1], doc[2:3]]
     labels = {span.text: span.label_ for span in CueMatcher(nlp.vocab, Lexicon.load("nb"))(doc)}
     assert labels == {"Ifølge": ACCORDING, "sier": SPEECH}
+
+
+def _parsed(words: list[str], heads: list[int], deps: list[str], pos: list[str]) -> Doc:
+    """A Doc with a hand-made parse in the treebank's labels (``PAR``: a parenthetical tag)."""
+    nlp = spacy.blank("nb")
+    morphs = ["VerbForm=Fin" if tag == "VERB" else "" for tag in pos]
+    return Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, morphs=morphs)
+
+
+def test_a_parenthetical_verb_with_its_subject_after_it_is_a_direct_tag() -> None:
+    # "– Vi vant , smiler treneren ." : "smiler" is in no list, but the parse reads it as the tag.
+    doc = _parsed(
+        ["–", "Vi", "vant", ",", "smiler", "treneren", "."],
+        [2, 2, 2, 2, 2, 4, 2],
+        ["IP", "SUBJ", "ROOT", "IK", "PAR", "SUBJ", "IP"],
+        ["PUNCT", "PRON", "VERB", "PUNCT", "VERB", "NOUN", "PUNCT"],
+    )
+    assert [(t.text, t.label_) for t in parenthetical_tags(doc)] == [("smiler", DIRECT_ONLY)]
+
+
+def test_a_question_tag_with_a_formal_subject_is_no_quote_tag() -> None:
+    # "– Det var kaldt , var det ikke ?" asks; "det" names no speaker.
+    doc = _parsed(
+        ["Det", "var", "kaldt", ",", "ble", "det", "ikke", "?"],
+        [1, 1, 1, 1, 1, 4, 4, 1],
+        ["SUBJ", "ROOT", "SPRED", "IK", "PAR", "SUBJ", "ADV", "IP"],
+        ["PRON", "VERB", "ADJ", "PUNCT", "VERB", "PRON", "PART", "PUNCT"],
+    )
+    assert parenthetical_tags(doc) == []
+
+
+def test_the_trained_pipeline_attributes_a_quote_whose_tag_verb_is_in_no_list() -> None:
+    nlp = kilde.load("nb")
+    [quote] = read_quotes(nlp("– Vi er ikke der ennå, oppsummerer trener Per Lie."))
+    assert (quote.cue.text, quote.speaker.text) == ("oppsummerer", "trener Per Lie")

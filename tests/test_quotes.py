@@ -239,3 +239,17 @@ def test_nynorsk_via_kilde_load() -> None:
     [quote] = [q for q in doc._.quotes if q.type == "direct"]
     assert contents(quote) == ["Vi må stengje vegen"]
     assert quote.cue is not None and quote.cue.text == "seier"
+
+
+def test_a_dash_after_a_colon_inside_a_line_opens_a_quote(nb: Language) -> None:
+    text = "Spillerne sa sitt om banen.\nTore Vik: – Gresset er for hardt, det merker vi. Vi har klaget."
+    [quote] = direct_quotes(nb, text)
+    assert contents(quote) == ["Gresset er for hardt, det merker vi. Vi har klaget"]
+    assert quote.speaker is not None and quote.speaker.text == "Tore Vik"
+
+
+def test_an_inline_colon_dash_quote_ends_at_its_tag(nb: Language) -> None:
+    text = "Advokaten ville ikke si mer: – Sakens papirer taler for seg, sier Kari Berg."
+    [quote] = direct_quotes(nb, text)
+    assert contents(quote) == ["Sakens papirer taler for seg"]
+    assert quote.cue is not None and quote.cue.text == "sier"

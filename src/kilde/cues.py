@@ -17,10 +17,15 @@ from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
 from kilde.lexicon import Lexicon
-from kilde.text import DocCache
+from kilde.text import DocCache, doc_has_parse
 
 LEARNED_CUE_SPANS = "kilde_learned_cues"
 """Key in ``doc.spans`` where a trained cue recognizer puts the cues it finds."""
+PARENTHETICAL_DEPS = frozenset({"PAR", "parataxis"})
+"""The Norwegian Dependency Treebank's relation for a speech tag inside or after the quote."""
+SUBJECT_DEPS = frozenset({"SUBJ", "nsubj"})
+EXPLETIVES = frozenset({"det", "dette", "der"})
+"""Formal subjects: ``…, var det ikke?`` asks; it does not tag a quote."""
 SPEECH = "SPEECH"
 DIRECT_ONLY = "DIRECT_ONLY"
 ACCORDING = "ACCORDING"
@@ -55,8 +60,9 @@ class CueMatcher:
             Span(doc, span.start, span.end, label=self._label(span.text))
             for span in doc.spans.get(LEARNED_CUE_SPANS, [])
         ]
-        # Listed cues first: where a learned cue covers the same words, the list's label stays.
-        return sorted(filter_spans([*listed, *learned]), key=lambda span: span.start)
+        # Listed cues first: where a learned or parsed cue covers the same words, the list's label stays.
+        found = filter_spans([*listed, *learned, *parenthetical_tags(doc)])
+        return sorted(found, key=lambda span: span.start)
 
     def _label(self, phrase: str) -> str:
         """A learned cue's class, as the word lists would give it (``ifølge`` frames a claim)."""
@@ -70,6 +76,25 @@ class CueMatcher:
     def index(self, doc: Doc) -> CueIndex:
         """The cues of ``doc`` for lookup by position (built once per Doc)."""
         return self._indices.get(doc, lambda d: CueIndex(self(d)))
+
+
+def parenthetical_tags(doc: Doc) -> list[Span]:
+    """Verbs the parse reads as a parenthetical with its own subject after it: the tag of a
+    quote whatever the verb (``«…», smiler hun``, ``– …, oppsummerer treneren``), so the long
+    tail of tag verbs needs no list. They frame direct speech only (label DIRECT_ONLY)."""
+    if not doc_has_parse(doc):
+        return []
+    return [
+        Span(doc, token.i, token.i + 1, label=DIRECT_ONLY)
+        for token in doc
+        if token.dep_ in PARENTHETICAL_DEPS
+        and token.pos_ == "VERB"
+        and "Fin" in token.morph.get("VerbForm")
+        and any(
+            child.dep_ in SUBJECT_DEPS and child.i > token.i and child.lower_ not in EXPLETIVES
+            for child in token.children
+        )
+    ]
 
 
 class CueIndex:

@@ -51,6 +51,8 @@ ContinuationDecision = Callable[[Paragraph, dict[str, float]], bool]
 """Whether a line (with its :func:`kilde.continuation.transition_features`) goes on with a quote."""
 # "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
 COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
+INLINE_COLON_DASH = re.compile(r"\S:[ \t]+(?P<dash>[–—-])[ \t]+(?=\S)")
+"""A colon, then a dialogue dash, inside a line: the words after the dash are a quote."""
 FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s|\s*$)")
 ADDRESSED_FRAME = re.compile(
     r"(?P<speaker>\w[\w.-]*(?:\s+[\w.-]+){0,3})\s+til\s+(?P<addressee>\w[\w.-]*(?:\s+[\w.-]+){0,3})"
@@ -101,7 +103,13 @@ class QuoteFinder(LearnedComponent):
             if heading is not None:
                 quotes.append(heading)
             else:
-                quotes.extend(self._marked_quotes(doc, para, cue_by_start))
+                following = paras[i + 1] if i + 1 < len(paras) else None
+                inline = self._colon_dash_quote(doc, para, following, cue_by_start)
+                marked = self._marked_quotes(doc, para, cue_by_start)
+                if inline is not None:
+                    quotes.append(inline)
+                    marked = [q for q in marked if q.end_char <= inline.start_char]
+                quotes.extend(marked)
             i += 1
         write_quotes(doc, quotes)
         return doc
@@ -237,6 +245,28 @@ class QuoteFinder(LearnedComponent):
         name = FRAME_NAME.match(frame)
         speaker = char_span(doc, para.start + name.start(), para.start + name.end()) if name else None
         return Quote("direct", [content], speaker=speaker, heading=True)
+
+    def _colon_dash_quote(
+        self, doc: Doc, para: Paragraph, following: Paragraph | None, cue_by_start: CueIndex
+    ) -> Quote | None:
+        """A dash quote that opens after a colon inside a line (``Tom Holm: – …``, ``… sa
+        følgende: – …``, a live blog's ``11.50: – …``): it runs to the line's end or its tag, and
+        a name before the colon is its speaker."""
+        match = INLINE_COLON_DASH.search(para.text)
+        if match is None:
+            return None
+        dash_at = para.start + match.start("dash")
+        rest = Paragraph(para.index, dash_at, para.end, doc_text(doc)[dash_at : para.end])
+        if rest.dash_body_start is None:
+            return None
+        quote = self._dash_quote(doc, rest, rest, following, cue_by_start)
+        if quote is None or quote.cue is not None:
+            return quote
+        name = FRAME_NAME.fullmatch(para.text[: match.start()].strip())
+        if name is not None:
+            offset = para.start + len(para.text) - len(para.text.lstrip())
+            quote.speaker = char_span(doc, offset + name.start(), offset + name.end())
+        return quote
 
     def _names_speaker(self, doc: Doc, start: int, quote_start: int) -> bool:
         """Whether the heading frame from ``start`` (``X til Y:``) is one line of noun phrases:
