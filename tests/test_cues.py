@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import kilde
-from kilde.cues import ACCORDING, DIRECT_ONLY, LEARNED_CUE_SPANS, SPEECH, CueMatcher, parenthetical_tags
+from kilde.cues import ACCORDING, LEARNED_CUE_SPANS, SPEECH, CueMatcher, parenthetical_tags
 from kilde.lexicon import Lexicon
 from kilde.pipeline import STAGES
 from kilde.tokenization import news_tokenizer
@@ -73,7 +73,7 @@ def test_a_parenthetical_verb_with_its_subject_after_it_is_a_direct_tag() -> Non
         ["IP", "SUBJ", "ROOT", "IK", "PAR", "SUBJ", "IP"],
         ["PUNCT", "PRON", "VERB", "PUNCT", "VERB", "NOUN", "PUNCT"],
     )
-    assert [(t.text, t.label_) for t in parenthetical_tags(doc)] == [("smiler", DIRECT_ONLY)]
+    assert [(t.text, t.label_) for t in parenthetical_tags(doc)] == [("smiler", SPEECH)]
 
 
 def test_a_question_tag_with_a_formal_subject_is_no_quote_tag() -> None:
@@ -91,3 +91,10 @@ def test_the_trained_pipeline_attributes_a_quote_whose_tag_verb_is_in_no_list() 
     nlp = kilde.load("nb")
     [quote] = read_quotes(nlp("– Vi er ikke der ennå, oppsummerer trener Per Lie."))
     assert (quote.cue.text, quote.speaker.text) == ("oppsummerer", "trener Per Lie")
+
+
+def test_a_parenthetical_tag_closes_indirect_speech_too() -> None:
+    nlp = kilde.load("nn")
+    [quote] = read_quotes(nlp("Tre løp på tre dagar er eit hardt program , medgjev 20-åringen frå Bø ."))
+    assert quote.type == "indirect"
+    assert (quote.cue.text, quote.content[0].text) == ("medgjev", "Tre løp på tre dagar er eit hardt program")

@@ -81,11 +81,11 @@ class CueMatcher:
 def parenthetical_tags(doc: Doc) -> list[Span]:
     """Verbs the parse reads as a parenthetical with its own subject after it: the tag of a
     quote whatever the verb (``«…», smiler hun``, ``– …, oppsummerer treneren``), so the long
-    tail of tag verbs needs no list. They frame direct speech only (label DIRECT_ONLY)."""
+    tail of tag verbs needs no list: ``…, medgjev treneren`` closes indirect speech too."""
     if not doc_has_parse(doc):
         return []
     return [
-        Span(doc, token.i, token.i + 1, label=DIRECT_ONLY)
+        Span(doc, token.i, token.i + 1, label=SPEECH)
         for token in doc
         if token.dep_ in PARENTHETICAL_DEPS
         and token.pos_ == "VERB"
