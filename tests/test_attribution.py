@@ -568,3 +568,16 @@ def test_the_parse_finds_the_subject_behind_a_fronted_time() -> None:
 def test_a_second_at_clause_goes_on_with_the_report() -> None:
     doc = kilde.load("nb")("Kari Holm sier at skolen må stenge, og at elevene skal få undervisning hjemme.")
     assert content(only(doc._.quotes)).endswith("undervisning hjemme")
+
+
+def test_a_fronted_time_adverbial_is_not_the_speaker() -> None:
+    nlp = kilde.load("nb")
+    doc = nlp("Like etter midnatt opplyste brannvesenet på sin nettside at brannen var slukket.")
+    assert text_of(only(doc._.quotes).speaker) == "brannvesenet"
+
+
+def test_the_channel_a_source_spoke_through_is_not_part_of_its_name(nb: Language) -> None:
+    quote = only(analyse(nb, "– Det har vært et slagsmål mellom to grupper, skriver politiet på Twitter."))
+    assert text_of(quote.speaker) == "politiet"
+    quote = only(analyse(nb, "Kommunen skriver i en pressemelding at skolen stenger."))
+    assert text_of(quote.speaker) == "Kommunen"

@@ -7,7 +7,7 @@ import re
 
 from spacy.tokens import Doc, Span
 
-from kilde.attribution.parse import subject_from_parse
+from kilde.attribution.parse import is_adverbial, subject_from_parse
 from kilde.attribution.words import AttributionWords
 from kilde.text import (
     doc_text,
@@ -44,6 +44,10 @@ class Mentions:
             return start, start + len(phrase.split()[0])
         if non_speaker(phrase.split(), self.words.non_speakers):
             return None
+        channel = self.words.channel.search(phrase)
+        if channel:
+            phrase = phrase[: channel.start()]
+            end = start + channel.start()
         time = self.words.trailing_time.search(phrase)
         if time:
             end = start + time.start()
@@ -102,7 +106,7 @@ class Mentions:
         lead = re.match(r"\s*(?:(?:Men|Og|Så)\s+)?", segment)
         skip = lead.end() if lead else 0
         candidate = self.subject_phrase(segment[skip:], start + skip)
-        if candidate is not None:
+        if candidate is not None and not is_adverbial(doc, candidate):
             return candidate
         # "Under avhøret skal X ha forklart at …": the subject between auxiliary and participle.
         inverted = self.words.inverted_auxiliary.search(text[start : cue.start_char])

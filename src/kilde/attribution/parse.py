@@ -36,18 +36,34 @@ def subject_from_parse(cue: Span) -> tuple[int, int] | None:
         return None
     verbs = [*cue, *(token.head for token in cue if token.dep_ in ("INFV", "aux", "xcomp"))]
     for verb in verbs:
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "SUBJ") and child.lower_ not in ("det", "dette", "seg", "man"):
-                subtree = list(child.subtree)
-                if subtree[0].i <= cue.start < subtree[-1].i:
-                    continue  # a subject phrase cannot contain its own verb
-                # A misattached clause ("X at …") is not part of the subject.
-                ends = [t.i for t in subtree if t.i > child.i and opens_clause(t)]
-                if ends:
-                    subtree = [t for t in subtree if t.i < ends[0]]
-                last = subtree[-1]
-                return subtree[0].idx, last.idx + len(last)
+        subjects = [
+            child
+            for child in verb.children
+            if child.dep_ in ("nsubj", "SUBJ") and child.lower_ not in ("det", "dette", "seg", "man")
+        ]
+        # Two subjects are a parser slip around a fronted adverbial ("en halvtime senere
+        # bekrefter politiet"): in V2 order the one behind the verb is the subject.
+        if len(subjects) > 1 and subjects[-1].i > verb.i:
+            subjects = [subjects[-1]]
+        for child in subjects:
+            subtree = list(child.subtree)
+            if subtree[0].i <= cue.start < subtree[-1].i:
+                continue  # a subject phrase cannot contain its own verb
+            # A misattached clause ("X at …") is not part of the subject.
+            ends = [t.i for t in subtree if t.i > child.i and opens_clause(t)]
+            if ends:
+                subtree = [t for t in subtree if t.i < ends[0]]
+            last = subtree[-1]
+            return subtree[0].idx, last.idx + len(last)
     return None
+
+
+def is_adverbial(doc: Doc, phrase: tuple[int, int]) -> bool:
+    """Whether the parse reads the words of ``phrase`` as an adverbial ("Like etter klokka
+    14", "I går kveld"), which word rules may take for a subject before a cue. False without
+    a parse."""
+    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    return span is not None and span.root.dep_ in ("ADV", "advmod", "obl")
 
 
 def opens_clause(token: Token) -> bool:

@@ -33,6 +33,8 @@ class AttributionWords:
     infinitive_prepositions: frozenset[str]
     trailing_time: re.Pattern[str]
     """Time and sentence adverbs closing a phrase: ``sa X i går``."""
+    channel: re.Pattern[str]
+    """Where the channel a source spoke through begins: ``skriv politiet på Twitter``."""
     adverbial_clause: re.Pattern[str]
     """An adverbial clause opening: ``etter at …``."""
     tag_complement: re.Pattern[str]
@@ -75,6 +77,7 @@ class AttributionWords:
             object_pronouns=grammar("object_pronoun"),
             infinitive_prepositions=prepositions,
             trailing_time=re.compile(rf"(?:\s+{_alternatives(grammar('trailing_time'))})+$", re.IGNORECASE),
+            channel=re.compile(rf"\s+{_alternatives(grammar('channel'))}\b", re.IGNORECASE),
             adverbial_clause=re.compile(rf"{adverbial}\b"),
             tag_complement=re.compile(rf"\s+(?:{adverbial}\s+)?at\s"),
             inverted_auxiliary=re.compile(
