@@ -581,3 +581,10 @@ def test_the_channel_a_source_spoke_through_is_not_part_of_its_name(nb: Language
     assert text_of(quote.speaker) == "politiet"
     quote = only(analyse(nb, "Kommunen skriver i en pressemelding at skolen stenger."))
     assert text_of(quote.speaker) == "Kommunen"
+
+
+def test_an_impersonal_passive_report_takes_its_source_from_the_phrase_in_front(nb: Language) -> None:
+    quote = only(analyse(nb, "I rapporten ble det opplyst at reglene er klare."))
+    assert (text_of(quote.speaker), content(quote)) == ("rapporten", "reglene er klare")
+    # A time in front is no source.
+    assert all(text_of(q.speaker) != "går" for q in analyse(nb, "I går ble det opplyst at veien var stengt."))

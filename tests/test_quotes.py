@@ -253,3 +253,13 @@ def test_an_inline_colon_dash_quote_ends_at_its_tag(nb: Language) -> None:
     [quote] = direct_quotes(nb, text)
     assert contents(quote) == ["Sakens papirer taler for seg"]
     assert quote.cue is not None and quote.cue.text == "sier"
+
+
+def test_dash_lines_without_verbs_in_a_run_are_a_list_not_speech() -> None:
+    text = (
+        "Utvalget har hatt disse medlemmene:\n– Biskop Kari Holm, Tromsø\n– Lektor Per Vik, Hegra\n"
+        "– Rådgiver Ola Li, Asker (leder)\n\n"
+        "Hva gjør deg glad ?\n- Til Dubai .\nOg hva mer ?\n- Afghanistan .\n"
+    )
+    quotes = direct_quotes(kilde.load("nb"), text)
+    assert [contents(q) for q in quotes] == [["Til Dubai"], ["Afghanistan"]]

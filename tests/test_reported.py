@@ -29,8 +29,8 @@ NOMINAL = "Fylkeslege Kari Holm kom med en klar beskjed om at alle skoler i komm
 ACCEPTS_CLAUSES = LinearModel(TASK, {"bias": -2.0, "head_pos=VERB": 2.5, "head_pos=AUX": 2.5})
 
 
-def parsed(text: str) -> Doc:
-    nlp = build_pipeline("nb")
+def parsed(text: str, language: str = "nb") -> Doc:
+    nlp = build_pipeline(language)
     with nlp.select_pipes(disable=list(STAGES[STAGES.index("kilde_reported") :])):
         return nlp(text)
 
@@ -41,8 +41,8 @@ def as_text(doc: Doc, candidate: Candidate) -> tuple[str, str, str | None]:
     return candidate.cue.text, content, speaker
 
 
-def found(text: str) -> set[tuple[str, str, str | None]]:
-    doc = parsed(text)
+def found(text: str, language: str = "nb") -> set[tuple[str, str, str | None]]:
+    doc = parsed(text, language)
     return {as_text(doc, c) for c in candidates(doc)}
 
 
@@ -64,6 +64,12 @@ def test_an_infinitive_after_a_request_is_a_candidate() -> None:
 def test_a_copula_report_takes_its_noun_as_cue() -> None:
     cues = {(cue, content) for cue, content, _ in found("Konklusjonen er at alle bør spare mer.")}
     assert ("Konklusjonen", "alle bør spare mer") in cues
+
+
+def test_an_impersonal_passive_report_names_the_document_in_front() -> None:
+    # The tagger calls the participle an adjective; it still heads the report's verb chain.
+    text = "I mandatet vart det fastsett at styret kunne oppnemne ei arbeidsgruppe ."
+    assert ("fastsett", "styret kunne oppnemne ei arbeidsgruppe", "mandatet") in found(text, "nn")
 
 
 def test_features_read_the_cue_lexicon_and_the_path() -> None:

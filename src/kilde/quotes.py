@@ -32,6 +32,7 @@ from kilde.text import (
     DASH_OPENING,
     Paragraph,
     char_span,
+    doc_has_morphology,
     doc_has_parse,
     doc_text,
     paragraphs,
@@ -91,6 +92,9 @@ class QuoteFinder(LearnedComponent):
         i = 0
         while i < len(paras):
             para = paras[i]
+            if para.dash_body_start is not None and _in_dash_list(doc, paras, i):
+                i += 1  # "– Biskop Kari Holm, Tromsø": a list of members, not a dialogue
+                continue
             if para.dash_body_start is not None:
                 last = self.dash_quote_end(doc, paras, i, cue_by_start, layout)
                 following = paras[last + 1] if last + 1 < len(paras) else None
@@ -327,6 +331,31 @@ class QuoteFinder(LearnedComponent):
             heading = standalone and cue is None and _is_heading_line(text)
             found.append(Quote("direct", parts, cue=cue, heading=heading))
         return found
+
+
+DASH_LIST_RUN = 3
+"""Consecutive dash lines without a finite verb that make a list rather than speech."""
+
+
+def _in_dash_list(doc: Doc, paras: Sequence[Paragraph], index: int) -> bool:
+    """Whether dash line ``paras[index]`` stands in a run of :data:`DASH_LIST_RUN` or more dash
+    lines none of which has a finite verb (by the tagger; without one, never)."""
+    if not doc_has_morphology(doc):
+        return False
+
+    def verbless_dash(para: Paragraph) -> bool:
+        if para.dash_body_start is None:
+            return False
+        span = doc.char_span(para.start, para.end, alignment_mode="expand")
+        return span is not None and not any("Fin" in t.morph.get("VerbForm") for t in span)
+
+    start = index
+    while start > 0 and index - start < DASH_LIST_RUN and verbless_dash(paras[start - 1]):
+        start -= 1
+    end = index
+    while end + 1 < len(paras) and end - start + 1 < DASH_LIST_RUN and verbless_dash(paras[end + 1]):
+        end += 1
+    return end - start + 1 >= DASH_LIST_RUN and verbless_dash(paras[index])
 
 
 def _first_tag_cue(

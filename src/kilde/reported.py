@@ -59,6 +59,7 @@ COPULAS = frozenset({"være", "vere"})
 """``Konklusjonen er at …``: the report's cue is the copula's subject, not the copula."""
 COMPLEMENTISERS = frozenset({"at", "om"})
 """Left out of the content: the report is the clause the complementiser opens."""
+VERB_CHAIN_DEPS = frozenset({"INFV", "xcomp", "aux"})
 FORMAL_SUBJECTS = frozenset({"det"})
 """``det heiter``, ``det blir sagt``: no source as subject, so one may stand in a phrase."""
 SOURCE_PREPOSITIONS = frozenset({"i", "av", "fra", "frå"})
@@ -138,7 +139,7 @@ def _verb_chain(token: Token) -> Iterator[Token]:
     current = token
     for _ in range(3):
         yield current
-        if current.dep_ not in ("INFV", "xcomp", "aux") or current.head == current:
+        if current.dep_ not in VERB_CHAIN_DEPS or current.head == current:
             return
         current = current.head
 
@@ -165,7 +166,9 @@ def _source_phrase(verb: Token) -> Token | None:
 
 
 def _speaker_of(cue: Token) -> tuple[int, int] | None:
-    if cue.pos_ in CLAUSE_HEADS:
+    # A participle the tagger calls an adjective still heads a clause when it hangs in a verb
+    # chain ("vart det fastsett at …").
+    if cue.pos_ in CLAUSE_HEADS or cue.dep_ in VERB_CHAIN_DEPS:
         subject = _subject(cue)
         if subject is None or subject.lower_ in FORMAL_SUBJECTS:
             subject = _source_phrase(cue) or subject

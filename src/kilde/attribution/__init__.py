@@ -292,7 +292,12 @@ class AttributionFinder(LexiconComponent):
             return _tagged_quote(doc, (previous[0], strip_end(text, *previous)), cue, tag)
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …";
         # an impersonal cue names its source in a fronted phrase: "I rapporten går det fram at …".
-        impersonal = IMPERSONAL_SOURCE.match(text, start, cue.start_char) if " det" in cue.text else None
+        if " det" in cue.text:
+            impersonal = IMPERSONAL_SOURCE.match(text, start, cue.start_char)
+        else:
+            impersonal = self.words.impersonal_source.match(text, start, cue.start_char)
+            if impersonal and not self.mentions.plausible_speaker(impersonal.group("source")):
+                impersonal = None  # "I går ble det meldt at …": a time, not a source
         if impersonal:
             subject = trim(text, impersonal.start("source"), impersonal.end("source"))
         else:

@@ -43,6 +43,9 @@ class AttributionWords:
     """A subject between auxiliary and participle, ending a segment: ``skal X ha``."""
     infinitive_report: re.Pattern[str]
     """The object and preposition between a directive cue and its infinitive: ``ba retten om å …``."""
+    impersonal_source: re.Pattern[str]
+    """A fronted phrase naming the source of an impersonal passive report, up to its participle
+    cue: ``I mandatet vart det fastsett at …``, ``I rapporten er det vist til at …``."""
 
     @classmethod
     def from_lexicon(cls, lexicon: Lexicon) -> AttributionWords:
@@ -56,6 +59,9 @@ class AttributionWords:
             | frozenset(lexicon.gendered_nouns)
             | lexicon.anonymous
             | lexicon.media_nouns
+        )
+        auxiliaries = _alternatives(
+            lexicon.words_of_class("passive") | lexicon.perfect_auxiliaries | grammar("impersonal_auxiliary")
         )
         return cls(
             lexicon=lexicon,
@@ -76,6 +82,10 @@ class AttributionWords:
             anaphoric_openers=grammar("anaphoric_opener"),
             object_pronouns=grammar("object_pronoun"),
             infinitive_prepositions=prepositions,
+            impersonal_source=re.compile(
+                rf"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?)\s+(?:{auxiliaries})\s+det"
+                rf"(?:\s+(?:{auxiliaries}))?(?:\s+[a-zæøå]+)?\s*$"
+            ),
             trailing_time=re.compile(rf"(?:\s+{_alternatives(grammar('trailing_time'))})+$", re.IGNORECASE),
             channel=re.compile(rf"\s+{_alternatives(grammar('channel'))}\b", re.IGNORECASE),
             adverbial_clause=re.compile(rf"{adverbial}\b"),
