@@ -588,3 +588,17 @@ def test_an_impersonal_passive_report_takes_its_source_from_the_phrase_in_front(
     assert (text_of(quote.speaker), content(quote)) == ("rapporten", "reglene er klare")
     # A time in front is no source.
     assert all(text_of(q.speaker) != "går" for q in analyse(nb, "I går ble det opplyst at veien var stengt."))
+
+
+def test_a_naming_cue_reports_a_characterisation_in_the_writers_words() -> None:
+    doc = kilde.load("nb")("Ordfører Kari Holm karakteriserer saken som svært alvorlig.")
+    quote = only(doc._.quotes)
+    assert (quote.type, content(quote), text_of(quote.speaker)) == (
+        "indirect",
+        "saken som svært alvorlig",
+        "Ordfører Kari Holm",
+    )
+
+
+def test_a_relative_clause_after_a_naming_cue_is_no_characterisation() -> None:
+    assert kilde.load("nb")("Hun beskriver boken som hun leste i fjor.")._.quotes == []

@@ -15,10 +15,14 @@ from kilde.text import (
     last_match,
     quote_pairs,
     span_of,
+    strip_end,
     trim,
     words,
 )
 from kilde.types import Quote
+
+NAMED_AS = re.compile(r"\s*(?P<object>[\w-]+(?:\s+[\w-]+){0,4}?)\s+som\s+[\w-]")
+"""A naming cue's object and its characterisation: ``(beskriver) situasjonen som alvorlig``."""
 
 
 class Complements:
@@ -77,8 +81,15 @@ class Complements:
         ``«vi mot dem»-holdning``). A name one gives oneself (``kaller seg «Lynet»``) is no report."""
         text = doc_text(doc)
         pairs = [(start + a, start + b) for a, b in quote_pairs(text[start:end]) if start + b < end]
-        if not pairs or text[start : pairs[0][0]].split()[:1] == ["seg"]:
+        if text[start:end].split()[:1] == ["seg"]:
             return None
+        if not pairs:
+            # "karakteriserer saken som svært alvorlig": the characterisation, in the writer's words.
+            described = NAMED_AS.match(text, start, end)
+            if described is None or _opens_relative_clause(doc, described.end() - 1):
+                return None
+            content = char_span(doc, described.start("object"), strip_end(text, start, end))
+            return Quote("indirect", [content], cue=cue, speaker=span_of(doc, subject)) if content else None
         last = pairs[-1][1] + 1
         compound = re.match(r"-[\w-]+", text[last:end])
         first = start + len(text[start:last]) - len(text[start:last].lstrip())
@@ -133,6 +144,16 @@ class Complements:
             if token in self.words.finite or token in ("ikke", "ikkje", "aldri"):
                 return True
         return False
+
+
+def _opens_relative_clause(doc: Doc, position: int) -> bool:
+    """Whether the words from ``position`` (just after ``som``) make a relative clause ("som hun
+    leste") rather than a characterisation ("som svært alvorlig"): a finite verb or a pronoun
+    among the first three. Without a tagger, assumed so."""
+    span = doc.char_span(position, len(doc.text), alignment_mode="expand")
+    if span is None or not doc.has_annotation("MORPH"):
+        return True
+    return any(t.pos_ == "PRON" or "Fin" in t.morph.get("VerbForm") for t in span[:3])
 
 
 def clause_boundary(text: str, start: int, cue_start: int) -> int | None:
