@@ -602,3 +602,10 @@ def test_a_naming_cue_reports_a_characterisation_in_the_writers_words() -> None:
 
 def test_a_relative_clause_after_a_naming_cue_is_no_characterisation() -> None:
     assert kilde.load("nb")("Hun beskriver boken som hun leste i fjor.")._.quotes == []
+
+
+def test_a_relative_clause_about_the_speaker_still_closes_the_tag(nb: Language) -> None:
+    quotes = analyse(nb, "Det har bare brent i to hus, bekrefter Nilsen, som sier at natten var kaotisk.")
+    by_cue = {q.cue.text: q for q in quotes}
+    assert content(by_cue["bekrefter"]) == "Det har bare brent i to hus"
+    assert text_of(by_cue["bekrefter"].speaker) == "Nilsen"

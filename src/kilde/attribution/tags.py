@@ -105,6 +105,8 @@ class Tags:
         rest = text[last:end].strip(" .,")
         if self.words.adverbial_clause.match(rest):
             return True  # "…, mener han etter at …": an adverbial clause belongs to the frame
+        if re.match(r"som\s", rest) and text[last:end].lstrip().startswith(","):
+            return True  # "…, bekrefter Holm, som sier …": a relative clause about the speaker
         return len(words(rest)) <= 3 and not re.search(r"\b(?:at|om)\b", rest)
 
 
