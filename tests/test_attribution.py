@@ -609,3 +609,9 @@ def test_a_relative_clause_about_the_speaker_still_closes_the_tag(nb: Language) 
     by_cue = {q.cue.text: q for q in quotes}
     assert content(by_cue["bekrefter"]) == "Det har bare brent i to hus"
     assert text_of(by_cue["bekrefter"].speaker) == "Nilsen"
+
+
+def test_the_parse_names_a_tag_speaker_no_word_list_knows() -> None:
+    doc = kilde.load("nb")("Det var en fin kamp, mener ballvirtuosen.")
+    quote = only(doc._.quotes)
+    assert (content(quote), text_of(quote.speaker)) == ("Det var en fin kamp", "ballvirtuosen")

@@ -37,7 +37,7 @@ from kilde.attribution.complements import (
     truncate,
 )
 from kilde.attribution.mentions import Mentions
-from kilde.attribution.parse import before_verb
+from kilde.attribution.parse import before_verb, is_subject_noun_of
 from kilde.attribution.tags import Tag, Tags
 from kilde.attribution.words import AttributionWords
 from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
@@ -270,7 +270,10 @@ class AttributionFinder(LexiconComponent):
             tag = self.tags.tag_after(text, cue.end_char, end + 1)
             if (
                 tag.speaker is not None
-                and self.mentions.plausible_speaker(text[tag.speaker[0] : tag.speaker[1]])
+                and (
+                    self.mentions.plausible_speaker(text[tag.speaker[0] : tag.speaker[1]])
+                    or is_subject_noun_of(cue, tag.speaker)
+                )
                 and self.tags.closes_sentence(text, tag, end)
             ):
                 content_end = start + len(before.rstrip()) - 1

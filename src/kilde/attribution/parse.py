@@ -58,6 +58,17 @@ def subject_from_parse(cue: Span) -> tuple[int, int] | None:
     return None
 
 
+def is_subject_noun_of(cue: Span, phrase: tuple[int, int]) -> bool:
+    """Whether the parse reads ``phrase`` as a noun subject of the cue verb ("…, mener dansk
+    litteraturkritiker"): a speaker whatever the word lists know. False without a parse."""
+    doc = cue.doc
+    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    if span is None:
+        return False
+    root = span.root
+    return root.pos_ in ("NOUN", "PROPN") and root.dep_ in ("SUBJ", "nsubj") and root.head in cue
+
+
 def is_adverbial(doc: Doc, phrase: tuple[int, int]) -> bool:
     """Whether the parse reads the words of ``phrase`` as an adverbial ("Like etter klokka
     14", "I går kveld"), which word rules may take for a subject before a cue. False without
