@@ -60,6 +60,13 @@ def test_a_word_opening_the_sentence_is_not_part_of_the_name(parsed: Language) -
     assert name_in(parsed, text, "Erfarne Kari Holm") == "Kari Holm"
 
 
+def test_a_noun_the_name_hangs_on_as_its_flat_continuation_is_part_of_it(parsed: Language) -> None:
+    text = "Bane Nor melder at Rørosbanen er stengt."
+    assert name_in(parsed, text, "Bane Nor") == "Bane Nor"
+    # A title in front is not ("Statsminister" is an apposition to the name).
+    assert name_in(parsed, "Statsminister Jonas Berg sier nei.", "Statsminister Jonas Berg") == "Jonas Berg"
+
+
 def test_a_genitive_after_a_name_belongs_to_the_noun_it_determines(parsed: Language) -> None:
     text = "Nå er Ola Berg Idas trener."
     assert name_in(parsed, text, "Ola Berg Idas") == "Ola Berg"

@@ -27,6 +27,7 @@ SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
 ADVERBIAL_DEPS = frozenset({"ADV", "advmod", "obl", "advcl"})
 """Dependencies of an adverbial: a time, place or sentence adverb is never the speaker."""
 SUBORDINATOR_DEPS = frozenset({"SBU", "mark"})
+FLAT_DEPS = frozenset({"FLAT", "flat:name"})
 DETERMINER_DEPS = frozenset({"DET", "det", "nummod"})
 GENITIVE_DEPS = frozenset({"DET", "APP", "nmod:poss"})
 """Dependencies by which a genitive determines the noun after it ("Karis søster")."""
@@ -148,7 +149,10 @@ class NameParse:
             return rest[0].lower_ in self.first_names or rest[0].ent_type_ == "PER"
         if token.dep_ == "APP" and token.head in rest:
             return True  # in apposition to the name after it: a title or description
-        # A common noun heading into a proper name is a title or a description of it.
+        # A common noun heading into a proper name is a title or a description of it, unless
+        # the name hangs on it as its flat continuation ("Bane Nor": one name).
+        if rest[0].dep_ in FLAT_DEPS and rest[0].head == token:
+            return False
         return token.pos_ == "NOUN" and rest[0].pos_ == "PROPN" and token.dep_ != "FLAT"
 
     # ---------------------------------------------------- speaker phrases
