@@ -263,3 +263,20 @@ def test_dash_lines_without_verbs_in_a_run_are_a_list_not_speech() -> None:
     )
     quotes = direct_quotes(kilde.load("nb"), text)
     assert [contents(q) for q in quotes] == [["Til Dubai"], ["Afghanistan"]]
+
+
+def test_guillemets_may_run_over_lines_in_a_sentence_a_line_text(nb: Language) -> None:
+    text = (
+        "Hun uttalte seg til NRK i fjor :\n« Det er lett for at slike studier skaper frykt .\n"
+        "Man må se resultatene i sammenheng » , sier Kari Holm .\nHun ble ikke trodd .\n"
+    )
+    [quote] = direct_quotes(nb, text)
+    first, second = "Det er lett for at slike studier skaper frykt .", "Man må se resultatene i sammenheng"
+    assert contents(quote) == [f"{first}\n{second}"]
+    assert quote.cue is not None and quote.cue.text == "sier"
+
+
+def test_an_unclosed_guillemet_before_a_blank_line_does_not_swallow_the_next_paragraph(nb: Language) -> None:
+    text = "Boka heter « Vinter i byen .\n\n– Jeg liker den, sier Per Vik."
+    quotes = direct_quotes(nb, text)
+    assert ["Jeg liker den"] in [contents(q) for q in quotes]

@@ -103,6 +103,12 @@ class QuoteFinder(LearnedComponent):
                     quotes.append(quote)
                 i = last + 1
                 continue
+            spanning = self._guillemets_over_lines(doc, paras, i, cue_by_start)
+            if spanning is not None:
+                quote, last = spanning
+                quotes.append(quote)
+                i = last + 1
+                continue
             heading = self._colon_dash_heading(doc, para)
             if heading is not None:
                 quotes.append(heading)
@@ -272,6 +278,32 @@ class QuoteFinder(LearnedComponent):
             quote.speaker = char_span(doc, offset + name.start(), offset + name.end())
         return quote
 
+    def _guillemets_over_lines(
+        self, doc: Doc, paras: Sequence[Paragraph], index: int, cue_by_start: CueIndex
+    ) -> tuple[Quote, int] | None:
+        """A «…» quote that opens as the last mark of line ``index`` and closes on a later line
+        (a text kept one sentence a line), with the tag after its closing mark; and the index of
+        that line. None where the lines between open another quote or a blank line comes first."""
+        text = doc_text(doc)
+        para = paras[index]
+        open_at = para.text.rfind("«")
+        if open_at < 0 or "»" in para.text[open_at:]:
+            return None
+        previous_end = para.end
+        for later in paras[index + 1 : index + 1 + MAX_GUILLEMET_LINES]:
+            if BLANK_LINE.search(text, previous_end, later.start) or "«" in later.text.split("»")[0]:
+                return None
+            if "»" in later.text:
+                close_at = later.start + later.text.index("»")
+                content = char_span(doc, *trim(text, para.start + open_at + 1, close_at))
+                if content is None:
+                    return None
+                after = close_at + 1
+                cue = _first_tag_cue(text, after, later.end, cue_by_start, self.not_after_cue, max_gap=4)
+                return Quote("direct", [content], cue=cue), later.index
+            previous_end = later.end
+        return None
+
     def _names_speaker(self, doc: Doc, start: int, quote_start: int) -> bool:
         """Whether the heading frame from ``start`` (``X til Y:``) is one line of noun phrases:
         no fronted adverbial or preposition first, and no verb where the parse has run."""
@@ -333,6 +365,8 @@ class QuoteFinder(LearnedComponent):
         return found
 
 
+MAX_GUILLEMET_LINES = 20
+"""A «…» quote runs over at most this many lines after the one it opens on."""
 DASH_LIST_RUN = 3
 """Consecutive dash lines without a finite verb that make a list rather than speech."""
 

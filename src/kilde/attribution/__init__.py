@@ -145,7 +145,9 @@ class AttributionFinder(LexiconComponent):
         if before.endswith(":"):
             sents = sentences(text, para.start, para.start + len(before))
             frame_range = sents[-1] if sents else None
-        elif para.dash_body_start is not None and para.index > 0:
+        elif para.index > 0 and (
+            para.dash_body_start is not None or not text[para.start : open_at].strip(' «“"')
+        ):
             previous = paras[para.index - 1]
             if previous.text.rstrip().endswith(":"):
                 sents = sentences(text, previous.start, previous.end)
