@@ -280,3 +280,13 @@ def test_an_unclosed_guillemet_before_a_blank_line_does_not_swallow_the_next_par
     text = "Boka heter « Vinter i byen .\n\n– Jeg liker den, sier Per Vik."
     quotes = direct_quotes(nb, text)
     assert ["Jeg liker den"] in [contents(q) for q in quotes]
+
+
+def test_a_tag_naming_no_one_inside_a_dash_quote_gives_way_to_the_quotes_own_tag(nb: Language) -> None:
+    text = "– Jeg unngikk temaet, svarte jeg da NTB spurte, men det var feil, sier Per Holm til avisen."
+    [quote] = direct_quotes(nb, text)
+    assert quote.cue is not None and quote.cue.text == "sier"
+    assert contents(quote) == ["Jeg unngikk temaet, svarte jeg da NTB spurte, men det var feil"]
+    # Alone, a first-person tag is the quote's tag.
+    [alone] = direct_quotes(nb, "– Ja, sa jeg.")
+    assert alone.cue is not None and alone.cue.text == "sa"

@@ -73,6 +73,8 @@ class QuoteFinder(LearnedComponent):
     frame_openers: frozenset[str]
     """Fronted adverbials and prepositions: a heading frame opening with one names no speaker
     (``Fra Oslo til Bergen: – …``)."""
+    non_speakers: frozenset[str]
+    """Subjects that name no source (``jeg``, ``vi``, ``man``): a tag with one may be inside the quote."""
     name: str = "kilde_quotes"
     language: str = "nb"
     scorer: Scorer | None = None
@@ -189,7 +191,15 @@ class QuoteFinder(LearnedComponent):
         return last
 
     def _tag_cue(self, text: str, start: int, end: int, cue_by_start: CueIndex) -> Span | None:
-        return _first_tag_cue(text, start, end, cue_by_start, self.not_after_cue)
+        cue = _first_tag_cue(text, start, end, cue_by_start, self.not_after_cue)
+        # "– …, svarte jeg nei da …, svarer Holm": a tag whose subject names no one (the speaker
+        # quoting himself, "sier man") is inside the quote when a tag follows.
+        while cue is not None and _word_after(text, cue.end_char, end) in self.non_speakers:
+            later = _first_tag_cue(text, cue.end_char, end, cue_by_start, self.not_after_cue)
+            if later is None:
+                break
+            cue = later
+        return cue
 
     def _dash_quote(
         self,
@@ -392,6 +402,12 @@ def _in_dash_list(doc: Doc, paras: Sequence[Paragraph], index: int) -> bool:
     return end - start + 1 >= DASH_LIST_RUN and verbless_dash(paras[index])
 
 
+def _word_after(text: str, position: int, end: int) -> str:
+    """The lower-cased word after ``position`` (before ``end``), or ``""``."""
+    following = text[position:end].split(maxsplit=1)
+    return following[0].lower().strip(",.") if following else ""
+
+
 def _first_tag_cue(
     text: str,
     start: int,
@@ -494,6 +510,7 @@ def make_quotes(
         lexicon.words_of_class("tagcontinuation"),
         lexicon.grammar_class("not_after_cue"),
         lexicon.words_of_class("opener"),
+        lexicon.grammar_class("nonspeaker"),
         name,
         lexicon.language,
         scorer,
