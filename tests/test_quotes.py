@@ -290,3 +290,10 @@ def test_a_tag_naming_no_one_inside_a_dash_quote_gives_way_to_the_quotes_own_tag
     # Alone, a first-person tag is the quote's tag.
     [alone] = direct_quotes(nb, "– Ja, sa jeg.")
     assert alone.cue is not None and alone.cue.text == "sa"
+
+
+def test_a_quote_line_after_a_colon_is_the_quote_it_announces_not_a_heading(nb: Language) -> None:
+    text = "Jeg ringer nødnummeret.\nEi kvinnestemme sier :\n« Hva har skjedd ? »\nJeg forklarer alt.\n"
+    [quote] = direct_quotes(nb, text)
+    assert contents(quote) == ["Hva har skjedd ?"]
+    assert quote.heading is False

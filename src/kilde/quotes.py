@@ -370,7 +370,9 @@ class QuoteFinder(LearnedComponent):
                     if second is not None:
                         parts.append(second)
                         skip_next = True
-            heading = standalone and cue is None and _is_heading_line(text)
+            # A line after a colon ("Ei stemme seier :") is the quote it announces, not a heading.
+            after_colon = doc_text(doc)[: para.start].rstrip().endswith(":")
+            heading = standalone and cue is None and _is_heading_line(text) and not after_colon
             found.append(Quote("direct", parts, cue=cue, heading=heading))
         return found
 
