@@ -615,3 +615,9 @@ def test_the_parse_names_a_tag_speaker_no_word_list_knows() -> None:
     doc = kilde.load("nb")("Det var en fin kamp, mener ballvirtuosen.")
     quote = only(doc._.quotes)
     assert (content(quote), text_of(quote.speaker)) == ("Det var en fin kamp", "ballvirtuosen")
+
+
+def test_an_according_phrase_before_a_quote_in_its_sentence_names_its_speaker(nn: Language) -> None:
+    text = "Dei to møttest i Genève.\nIfølgje ei fråsegn frå Kreml vil møtet «ta så lang tid som det trengst»."
+    quote = only(analyse(nn, text))
+    assert (quote.cue.text, text_of(quote.speaker)) == ("Ifølgje", "ei fråsegn frå Kreml")

@@ -163,7 +163,19 @@ class AttributionFinder(LexiconComponent):
                 quote.speaker = span_of(doc, subject)
                 quote.addressee = span_of(doc, self.tags.addressee_after(text, cue, frame_range[1]))
                 return cue.start_char
-        # 2. "Det sier X til NRK." right after the quote.
+        # 2. "Ifølge X vil møtet «…»": an according phrase earlier in the quote's own sentence.
+        sentence_start = _sentence_start_before(text, para.start, open_at)
+        according = [
+            c for c in self.cues.index(doc).between(sentence_start, open_at) if c.label_ == ACCORDING
+        ]
+        if according:
+            cue = according[0]
+            source = self.mentions.noun_phrase(text, cue.end_char, open_at)
+            if source is not None:
+                quote.cue = cue
+                quote.speaker = span_of(doc, before_verb(doc, source))
+                return cue.start_char
+        # 3. "Det sier X til NRK." right after the quote.
         after = _next_sentence(text, quote.end_char, para, paras)
         if after is not None:
             cue = self._anaphoric_cue(doc, after)
@@ -374,6 +386,12 @@ def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Qu
     return Quote(
         "indirect", [span], cue=cue, speaker=span_of(doc, tag.speaker), addressee=span_of(doc, tag.addressee)
     )
+
+
+def _sentence_start_before(text: str, start: int, position: int) -> int:
+    """Where the sentence holding ``position`` begins, searching from ``start`` (its paragraph)."""
+    starts = [a for a, b in iter_sentences(text, start, position + 1) if a <= position]
+    return starts[-1] if starts else start
 
 
 def _next_sentence(
