@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span
 
 from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.lexicon import Lexicon
-from kilde.names import NameParse, without_genitive
+from kilde.names import SUBJECT_DEPS, NameParse, without_genitive
 from kilde.roles import RoleNouns
 from kilde.text import Ranges, char_span, doc_has_parse, paragraphs, words
 from kilde.types import (
@@ -51,7 +51,6 @@ HEADING_REACH = 40
 ROLE_CACHE_SIZE = 100_000
 """Words whose title stem one resolver remembers."""
 MIDDLE_INITIAL = re.compile(r"\w\.")
-SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
 WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
 
 
@@ -234,7 +233,7 @@ class SpeakerResolver(LexiconComponent):
 
         previous_speaker: Entity | None = None
         headings: list[Quote] = []
-        framed_headings: list[Quote] = []
+        framed_headings: list[tuple[Quote, Mention]] = []
         for position, _, item in events:
             if isinstance(item, Mention):
                 entity = self._entity_for_name(item, entities, history, doc)
@@ -244,24 +243,25 @@ class SpeakerResolver(LexiconComponent):
                 history.append((position, self._entity_for_person(item, entities, history), True))
                 continue
             quote = quotes[item]  # type: ignore[index]
-            if quote.heading and quote.speaker is not None and self._describes(quote.speaker, ner, names):
-                # "Soldat til moren: – …" previews the story: its description is resolved once
-                # the body has introduced whom it describes ("En russisk soldat klager …").
-                framed_headings.append(quote)
-                continue
-            if quote.speaker is None:
+            speaker = quote.speaker
+            if speaker is None:
                 if quote.heading:
                     headings.append(quote)
                     continue
                 # The first untagged quote of an interview answers the person it presents.
                 entity = previous_speaker or _main_person(history)
             else:
-                mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner, names)
+                mention = self.describe(speaker.text, speaker.start_char, ner, names)
+                if quote.heading and mention.pronoun is None and mention.name is None:
+                    # "Soldat til moren: – …" previews the story: its description is resolved once
+                    # the body has introduced whom it describes ("En russisk soldat klager …").
+                    framed_headings.append((quote, mention))
+                    continue
                 entity = None
-                if not self._rules_resolve(mention, quote.speaker):
-                    entity = self._learned_entity(mention, quote.speaker, learned, entities, history, doc)
+                if not self._rules_resolve(mention, speaker):
+                    entity = self._learned_entity(mention, speaker, learned, entities, history, doc)
                 if entity is None:
-                    entity = self._resolve(mention, entities, history, previous_speaker, doc, quote.speaker)
+                    entity = self._resolve(mention, entities, history, previous_speaker, doc, speaker)
                 if entity is not None:
                     history.append((position, entity, True))
             if entity is not None:
@@ -270,9 +270,7 @@ class SpeakerResolver(LexiconComponent):
             elif quote.speaker is not None:
                 speaker = quote.speaker
                 quote.speaker_kind = self.describe(speaker.text, speaker.start_char, ner, names).kind
-        for quote in framed_headings:
-            assert quote.speaker is not None
-            mention = self.describe(quote.speaker.text, quote.speaker.start_char, ner, names)
+        for quote, mention in framed_headings:
             described = mention.name or _description(mention.text, self._articles)
             entity = next((e for e in entities if e.name.lower() == described.lower()), None)
             entity = entity or self._resolve(mention, entities, history, None, doc, quote.speaker)
@@ -314,11 +312,6 @@ class SpeakerResolver(LexiconComponent):
         mention.ner_label = ner.label(start, start + len(text)) if ner is not None else None
         mention.kind = self._kind(stripped, mention)
         return mention
-
-    def _describes(self, speaker: Span, ner: NamedEntityLookup, names: NameParse | None) -> bool:
-        """Whether a speaker phrase is a description ("Russisk soldat"), not a name or pronoun."""
-        mention = self.describe(speaker.text, speaker.start_char, ner, names)
-        return mention.pronoun is None and mention.name is None
 
     def _speaker_phrase(self, quote: Quote, names: NameParse) -> Span | None:
         """The quote's speaker mention as the phrase that names the speaker; None when it names none

@@ -91,10 +91,11 @@ class QuoteFinder(LearnedComponent):
         # The layout only matters to the continuation model, and only where a dash line opens.
         has_dash = any(para.dash_body_start is not None for para in paras)
         layout = one_sentence_share(doc_text(doc), paras, self.language) if self.model and has_dash else 0.0
+        listed = _dash_list_lines(doc, paras)
         i = 0
         while i < len(paras):
             para = paras[i]
-            if para.dash_body_start is not None and _in_dash_list(doc, paras, i):
+            if i in listed:
                 i += 1  # "– Biskop Kari Holm, Tromsø": a list of members, not a dialogue
                 continue
             if para.dash_body_start is not None:
@@ -326,6 +327,8 @@ class QuoteFinder(LearnedComponent):
     def _marked_quotes(self, doc: Doc, para: Paragraph, cue_by_start: CueIndex) -> list[Quote]:
         text = para.text
         found: list[Quote] = []
+        # A line after a colon ("Ei stemme seier :") is the quote it announces, not a heading.
+        after_colon = _colon_before(doc_text(doc), para.start)
         pairs = list(quote_pairs(text))
         skip_next = False
         for n, (open_at, close_at) in enumerate(pairs):
@@ -370,8 +373,6 @@ class QuoteFinder(LearnedComponent):
                     if second is not None:
                         parts.append(second)
                         skip_next = True
-            # A line after a colon ("Ei stemme seier :") is the quote it announces, not a heading.
-            after_colon = doc_text(doc)[: para.start].rstrip().endswith(":")
             heading = standalone and cue is None and _is_heading_line(text) and not after_colon
             found.append(Quote("direct", parts, cue=cue, heading=heading))
         return found
@@ -383,11 +384,11 @@ DASH_LIST_RUN = 3
 """Consecutive dash lines without a finite verb that make a list rather than speech."""
 
 
-def _in_dash_list(doc: Doc, paras: Sequence[Paragraph], index: int) -> bool:
-    """Whether dash line ``paras[index]`` stands in a run of :data:`DASH_LIST_RUN` or more dash
-    lines none of which has a finite verb (by the tagger; without one, never)."""
+def _dash_list_lines(doc: Doc, paras: Sequence[Paragraph]) -> set[int]:
+    """Indices of the dash lines that stand in a run of :data:`DASH_LIST_RUN` or more
+    consecutive dash lines none of which has a finite verb (by the tagger; without one, none)."""
     if not doc_has_morphology(doc):
-        return False
+        return set()
 
     def verbless_dash(para: Paragraph) -> bool:
         if para.dash_body_start is None:
@@ -395,13 +396,24 @@ def _in_dash_list(doc: Doc, paras: Sequence[Paragraph], index: int) -> bool:
         span = doc.char_span(para.start, para.end, alignment_mode="expand")
         return span is not None and not any("Fin" in t.morph.get("VerbForm") for t in span)
 
-    start = index
-    while start > 0 and index - start < DASH_LIST_RUN and verbless_dash(paras[start - 1]):
-        start -= 1
-    end = index
-    while end + 1 < len(paras) and end - start + 1 < DASH_LIST_RUN and verbless_dash(paras[end + 1]):
-        end += 1
-    return end - start + 1 >= DASH_LIST_RUN and verbless_dash(paras[index])
+    listed: set[int] = set()
+    run: list[int] = []
+    for index, para in enumerate([*paras, None]):
+        if para is not None and verbless_dash(para):
+            run.append(index)
+            continue
+        if len(run) >= DASH_LIST_RUN:
+            listed.update(run)
+        run = []
+    return listed
+
+
+def _colon_before(text: str, position: int) -> bool:
+    """Whether the last character before ``position`` that is not white space is a colon."""
+    before = position - 1
+    while before >= 0 and text[before].isspace():
+        before -= 1
+    return before >= 0 and text[before] == ":"
 
 
 def _word_after(text: str, position: int, end: int) -> str:

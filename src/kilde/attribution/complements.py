@@ -11,6 +11,7 @@ from kilde.attribution.parse import clause_from_parse
 from kilde.attribution.words import AttributionWords
 from kilde.text import (
     char_span,
+    doc_has_morphology,
     doc_text,
     last_match,
     quote_pairs,
@@ -151,7 +152,7 @@ def _opens_relative_clause(doc: Doc, position: int) -> bool:
     leste") rather than a characterisation ("som svært alvorlig"): a finite verb or a pronoun
     among the first three. Without a tagger, assumed so."""
     span = doc.char_span(position, len(doc.text), alignment_mode="expand")
-    if span is None or not doc.has_annotation("MORPH"):
+    if span is None or not doc_has_morphology(doc):
         return True
     return any(t.pos_ == "PRON" or "Fin" in t.morph.get("VerbForm") for t in span[:3])
 

@@ -13,10 +13,15 @@ from kilde.text import (
 )
 
 
+def _parsed_span(doc: Doc, phrase: tuple[int, int]) -> Span | None:
+    """The tokens of a character range, when a parser has run (else None)."""
+    return doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+
+
 def before_verb(doc: Doc, phrase: tuple[int, int]) -> tuple[int, int]:
     """A noun phrase found by word rules, cut before a verb the parse sees in it
     (``ifølge kommunen kostet …`` -> ``kommunen``); unchanged without a parse."""
-    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    span = _parsed_span(doc, phrase)
     if span is None:
         return phrase
     for previous, token in itertools.pairwise(span):
@@ -61,8 +66,7 @@ def subject_from_parse(cue: Span) -> tuple[int, int] | None:
 def is_subject_noun_of(cue: Span, phrase: tuple[int, int]) -> bool:
     """Whether the parse reads ``phrase`` as a noun subject of the cue verb ("…, mener dansk
     litteraturkritiker"): a speaker whatever the word lists know. False without a parse."""
-    doc = cue.doc
-    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    span = _parsed_span(cue.doc, phrase)
     if span is None:
         return False
     root = span.root
@@ -73,7 +77,7 @@ def is_adverbial(doc: Doc, phrase: tuple[int, int]) -> bool:
     """Whether the parse reads the words of ``phrase`` as an adverbial ("Like etter klokka
     14", "I går kveld"), which word rules may take for a subject before a cue. False without
     a parse."""
-    span = doc.char_span(*phrase, alignment_mode="expand") if doc_has_parse(doc) else None
+    span = _parsed_span(doc, phrase)
     return span is not None and span.root.dep_ in ("ADV", "advmod", "obl")
 
 
