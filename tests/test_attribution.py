@@ -144,6 +144,19 @@ def test_ifolge_first_with_a_verb_outside_the_function_word_list(nb: Language) -
     assert "rapporten" not in content(quote)
 
 
+def test_ifolge_after_a_coordinator_frames_the_second_clause(nb: Language) -> None:
+    quote = only(analyse(nb, "Møtet var lukket, men ifølge flere aviser skal det ha endt i enighet."))
+    assert content(quote) == "skal det ha endt i enighet"
+    assert text_of(quote.speaker) == "flere aviser"
+
+
+def test_an_impersonal_report_names_the_document_before_its_relative_clause(nb: Language) -> None:
+    quote = only(analyse(nb, "I utredningen som kom i vår, kom det frem at flere skoler må stenge."))
+    assert content(quote) == "flere skoler må stenge"
+    assert text_of(quote.cue) == "kom det frem"
+    assert text_of(quote.speaker) == "utredningen"
+
+
 def test_ifolge_last(nb: Language) -> None:
     quote = only(analyse(nb, "Halvparten av bruene trenger reparasjon, ifølge rapporten."))
     assert content(quote) == "Halvparten av bruene trenger reparasjon"
@@ -286,6 +299,37 @@ def test_headline_naming_its_source_with_embedded_quote_is_mixed(nb: Language) -
     assert quote.heading is True
     assert text_of(quote.speaker) == "Bondelaget"
     assert content(quote).startswith("Oppgjøret er «en hån mot bøndene")
+
+
+def test_a_table_row_with_a_colon_is_no_headline(nb: Language) -> None:
+    assert analyse(nb, "Smittetal per fylke\nAgder: 12\nViken: 40\n") == []
+
+
+def test_a_caption_with_a_label_is_no_headline(nb: Language) -> None:
+    assert analyse(nb, "GLAD: Kari Holm vant løpet. Foto: Per Lie / NTB") == []
+
+
+# ----------------------------------------------------------- dialogue labels
+def test_a_speaker_label_line_names_the_speaker_of_the_dash_line_under_it(nb: Language) -> None:
+    text = "Mor og sønn snakker i bilen.\nSønnen:\n– Når er vi fremme?\nMoren:\n– Om en time.\n"
+    quotes = analyse(nb, text)
+    assert [(content(q), text_of(q.speaker), q.heading) for q in quotes] == [
+        ("Når er vi fremme?", "Sønnen", False),
+        ("Om en time", "Moren", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Dette er det første vi fikk vite om saken i går:", "Kjærligheten:", "Hard på fela:"],
+)
+def test_a_line_naming_no_one_before_a_colon_is_no_speaker_label(nb: Language, line: str) -> None:
+    assert all(text_of(q.speaker) is None for q in analyse(nb, f"{line}\n– Ingen kommentar.\n"))
+
+
+def test_a_name_before_a_colon_is_a_speaker_label(nb: Language) -> None:
+    quotes = analyse(nb, "Statsråd Kari Holm:\n– Dette er viktig for oss.\n")
+    assert [text_of(q.speaker) for q in quotes] == ["Statsråd Kari Holm"]
 
 
 # ------------------------------------------------------------------- Nynorsk

@@ -46,6 +46,16 @@ def test_hun_goes_to_the_nearest_female_person(nb: Language) -> None:
     assert quote_with(doc, "Vi fant ingenting").speaker_name == "Kari Nordvik"
 
 
+def test_a_photographer_in_a_credit_is_no_antecedent(nn: Language) -> None:
+    doc = nn(
+        "NABO: Per Lund bur like ved. Foto: Kari Holm / NRK\n"
+        "Per Lund var ein av dei som måtte ut. Han skulle eigentleg flytte i mai.\n"
+        "– Naboane banka på døra, fortel han."
+    )
+    assert quote_with(doc, "Naboane banka").speaker_name == "Per Lund"
+    assert all(e.name != "Kari Holm" for e in doc._.entities)
+
+
 def test_pronouns_in_one_article_go_to_different_people(nb: Language) -> None:
     doc = nb(
         "Per Lie og Kari Nordvik var begge på møtet.\n\n"

@@ -260,6 +260,17 @@ def test_adjacent_learned_words_make_one_marker() -> None:
     assert [text for text, _ in hedges(nlp, "Fergen kommer ganske sikkert i morgen.")] == ["ganske sikkert"]
 
 
+def test_a_learned_hedge_verb_takes_its_particles() -> None:
+    from kilde.hedges import TASK
+    from kilde.linear import LinearModel
+
+    nlp = _trained_nb()
+    model = LinearModel(TASK, {"bias": -3.0, "word=ser": 6.0, "word=tyder": 6.0})
+    nlp.get_pipe("kilde_hedges").model = model
+    text = "Det ser ut til at fergen er forsinket. Det som skjedde, tyder på en feil."
+    assert [marker for marker, _ in hedges(nlp, text)] == ["ser ut til", "tyder på"]
+
+
 def test_only_words_the_model_favours_are_judged() -> None:
     from kilde.hedges import TASK, words_the_model_can_accept
     from kilde.linear import LinearModel

@@ -72,6 +72,12 @@ def test_an_impersonal_passive_report_names_the_document_in_front() -> None:
     assert ("fastsett", "styret kunne oppnemne ei arbeidsgruppe", "mandatet") in found(text, "nn")
 
 
+def test_a_clause_with_a_formal_subject_is_a_candidate() -> None:
+    text = "Kari Nes meiner det er nødvendig å betre vegen."
+    cues = {(cue, content) for cue, content, _ in found(text, "nn")}
+    assert ("meiner", "det er nødvendig å betre vegen") in cues
+
+
 def test_features_read_the_cue_lexicon_and_the_path() -> None:
     doc = parsed("Rådmannen sa at kommunen vil bygge ny skole neste år.")
     [clause] = [c for c in candidates(doc) if c.cue.text == "sa"]

@@ -176,6 +176,7 @@ class SpeakerResolver(LexiconComponent):
     _documents: RoleNouns = field(init=False)
     _articles: frozenset[str] = field(init=False)
     _name_prepositions: frozenset[str] = field(init=False)
+    _credits: frozenset[str] = field(init=False)
     _new_referents: frozenset[str] = field(init=False)
     _noun_ending: str = field(init=False)
     _not_names: frozenset[str] = field(init=False)
@@ -194,6 +195,7 @@ class SpeakerResolver(LexiconComponent):
         self._documents = RoleNouns(lex.document_nouns, lex.definite_suffixes)
         self._articles = lex.grammar_class("article")
         self._name_prepositions = lex.grammar_class("name_preposition")
+        self._credits = lex.grammar_class("credit_label")
         self._new_referents = lex.grammar_class("new_referent")
         # A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
         self._noun_ending = "(?:" + "|".join((*lex.definite_suffixes, *lex.plural_endings)) + ")?"
@@ -455,6 +457,8 @@ class SpeakerResolver(LexiconComponent):
                 preceding = para.text[:run_start].split()
                 if preceding and preceding[-1].lower() in self._name_prepositions:
                     continue
+                if preceding and preceding[-1].endswith(":") and preceding[-1][:-1].lower() in self._credits:
+                    continue  # "Foto: Kari Holm / NRK": the photographer, not someone in the story
                 # Without a parser, only names that look personal count: a known first
                 # name, or a title right before the name ("fisker Tor Bakken").
                 named = [t for t in tokens if t.lower() not in self._not_names and self._role_of(t) is None]

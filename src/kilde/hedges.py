@@ -284,6 +284,10 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         self.past_or_source = _any_of(lexicon.past_or_source)
         self.skal_ids = frozenset(get_string_id(form) for form in lexicon.skal_forms)
         self.phrases = PhraseFinder(self.data.phrases)
+        # Longest first: "ser det ut til" before "ut til".
+        self.verb_particles = sorted(
+            (tuple(p.split()) for p in lexicon.grammar_class("hedge_particle")), key=len, reverse=True
+        )
         verbs = (lexicon.speech_verbs | lexicon.direct_only_verbs | lexicon.fallback_speech_verbs) - {""}
         alternatives = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True))
         # ", sier han." / "? spør hun" after a dash-opened quote.
@@ -362,11 +366,22 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         ]
         markers: list[Span] = []
         for i in accepted:
-            if markers and markers[-1].end == i:
-                markers[-1] = Span(doc, markers[-1].start, i + 1, label=LEARNED)
+            if markers and markers[-1].end >= i:
+                markers[-1] = Span(doc, markers[-1].start, max(markers[-1].end, i + 1), label=LEARNED)
             else:
-                markers.append(Span(doc, i, i + 1, label=LEARNED))
+                markers.append(Span(doc, i, self._particles_end(doc, i), label=LEARNED))
         return markers
+
+    def _particles_end(self, doc: Doc, i: int) -> int:
+        """Where a learned marker at ``i`` ends: a hedge verb takes its particles with it
+        ("ser ut til", "tyder på"), as annotators mark them."""
+        if doc[i].pos_ not in ("VERB", "AUX"):
+            return i + 1
+        for particles in self.verb_particles:
+            end = i + 1 + len(particles)
+            if end <= len(doc) and tuple(t.lower_ for t in doc[i + 1 : end]) == particles:
+                return end
+        return i + 1
 
     # -- reportative "skal" ---------------------------------------------------
 

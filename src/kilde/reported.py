@@ -55,6 +55,8 @@ CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN"})
 LINKING_POS = frozenset({"ADP", "SCONJ"})
 OBJECT_OF_PREPOSITION = frozenset({"PUTFYLL", "obl", "nmod", "obj"})
 SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
+FORMAL_SUBJECT_DEPS = frozenset({"FSUBJ", "expl"})
+"""``mener det er for seint``: a clause whose subject is the formal ``det`` is a clause too."""
 COPULAS = frozenset({"være", "vere"})
 """``Konklusjonen er at …``: the report's cue is the copula's subject, not the copula."""
 COMPLEMENTISERS = frozenset({"at", "om"})
@@ -215,7 +217,10 @@ def _clause_candidate(head: Token) -> Iterator[Candidate]:
         link, governor = governor, governor.head
     if governor.pos_ not in CUE_POS or governor.is_space:
         return
-    opens_clause = any(c.dep_ in SUBJECT_DEPS or c.dep_ in ("SBU", "mark") for c in head.children)
+    opens_clause = any(
+        c.dep_ in SUBJECT_DEPS or c.dep_ in FORMAL_SUBJECT_DEPS or c.dep_ in ("SBU", "mark")
+        for c in head.children
+    )
     infinitive = "Inf" in head.morph.get("VerbForm")
     if not opens_clause and not infinitive:
         return
@@ -271,6 +276,8 @@ def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
         out[f"link={link.lower_}"] = 1.0
         out[f"lemma_link={lemma}|{link.lower_}"] = 1.0
     for child in head.children:
+        if child.dep_ in FORMAL_SUBJECT_DEPS:
+            out["formal_subject"] = 1.0
         if child.dep_ in ("SBU", "mark"):
             out[f"complementiser={child.lower_}"] = 1.0
             out[f"lemma_complementiser={lemma}|{child.lower_}"] = 1.0

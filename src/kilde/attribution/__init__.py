@@ -43,6 +43,7 @@ from kilde.attribution.words import AttributionWords
 from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
+from kilde.roles import RoleNouns
 from kilde.text import (
     Paragraph,
     Ranges,
@@ -64,7 +65,11 @@ HEADLINE_SOURCE = re.compile(
 )
 # Image captions: "Foto: …" credits or an upper-case label ("STENGT: …", "I retten: …").
 CAPTION = re.compile(r"\b(?:Foto|Illustrasjon|Arkivfoto)\s*[:/]|^\s*[A-ZÆØÅ][\wæøå ]{0,25}:\s")
-IMPERSONAL_SOURCE = re.compile(r"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?)\s*$")
+IMPERSONAL_SOURCE = re.compile(
+    r"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?)(?:\s+som\s[^.:;]*?)?\s*,?\s*$"
+)
+"""``I rapporten heter det at …``; a relative clause on the source ends before the cue:
+``I rapporten som kom i fjor, kom det frem at …``."""
 
 
 @dataclass
@@ -116,6 +121,13 @@ class AttributionFinder(LexiconComponent):
                 used = self._frame_for_untagged(doc, quote, para, paras)
                 if used is not None:
                     used_cues.add(used)
+            elif para.index > 0:
+                # "Faren:" / "– Ja." in a dialogue: a short line under a speaker label is no heading.
+                previous = paras[para.index - 1]
+                label = _speaker_label(text, previous.start, previous.end, self.words.roles)
+                if label is not None:
+                    quote.heading = False
+                    quote.speaker = span_of(doc, label)
 
         occupied = Ranges((q.start_char, q.end_char) for q in found_by_quotes_stage)
         cues = sorted(
@@ -163,6 +175,10 @@ class AttributionFinder(LexiconComponent):
                 quote.speaker = span_of(doc, subject)
                 quote.addressee = span_of(doc, self.tags.addressee_after(text, cue, frame_range[1]))
                 return cue.start_char
+            label = _speaker_label(text, *frame_range, self.words.roles)
+            if label is not None:
+                quote.speaker = span_of(doc, label)
+                return None
         # 2. "Ifølge X vil møtet «…»": an according phrase earlier in the quote's own sentence.
         sentence_start = _sentence_start_before(text, para.start, open_at)
         according = [
@@ -255,7 +271,9 @@ class AttributionFinder(LexiconComponent):
             return None
         source = before_verb(doc, source)
         before = text[start : cue.start_char]
-        if not before.strip():
+        last_word = before.split()[-1].lower() if before.split() else ""
+        if not before.strip() or last_word in self.words.clause_coordinators:
+            # "Ifølge X er …", and "…, men ifølge X er …": the claim follows the source.
             content = (source[1], end)
         elif before.rstrip().endswith(","):
             content = (start, len(before.rstrip()) - 1 + start)
@@ -370,12 +388,20 @@ class AttributionFinder(LexiconComponent):
         claim = match.group("claim")
         if claim[:1] in "–—-":
             return  # "X: – sitat" is a direct quote heading, found by the quotes stage
+        if len(words(claim)) < 2 or not any(c.isalpha() for c in claim):
+            return  # "Oslo: 51": a row of a table, not a claim
+        if re.search(r"[.!?]\s", claim):
+            return  # "NABO: Per bur like ved. Foto: …": a picture's caption, not a headline
         content = char_span(doc, offset + match.start("claim"), offset + match.end("claim"))
         source = char_span(doc, offset + match.start("source"), offset + match.end("source"))
         if content is None or source is None:
             return
         kind = "mixed" if any(True for _ in quote_pairs(claim)) else "indirect"
         quotes.append(Quote(kind, [content], speaker=source, heading=True))
+
+
+MAX_LABEL_WORDS = 4
+"""A speaker label is a name with a title at most (``Statsråd Kari Holm``)."""
 
 
 def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Quote | None:
@@ -386,6 +412,25 @@ def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Qu
     return Quote(
         "indirect", [span], cue=cue, speaker=span_of(doc, tag.speaker), addressee=span_of(doc, tag.addressee)
     )
+
+
+def _speaker_label(text: str, start: int, end: int, roles: RoleNouns) -> tuple[int, int] | None:
+    """``Faren:`` or ``Statsråd Kari Holm:`` on its own before a quote: a script's speaker label,
+    a name (capitalised words) or a role noun with no cue before the colon; a picture's caption
+    ("Hard på fela:", "Kjærligheten:") names no one."""
+    label = text[start:end].rstrip()
+    if not label.endswith(":"):
+        return None
+    stripped = label[:-1].rstrip().lstrip(' «“"–—-')
+    label_words = words(stripped)
+    if not label_words or len(label_words) > MAX_LABEL_WORDS or any(c.isdigit() for c in stripped):
+        return None
+    named = len(label_words) >= 2 and all(w[:1].isupper() for w in label_words)
+    role = len(label_words) <= 2 and label_words[0][:1].isupper() and roles.matches(label_words[-1].lower())
+    if not (named or role):
+        return None
+    label_start = text.index(stripped, start)
+    return trim(text, label_start, label_start + len(stripped))
 
 
 def _sentence_start_before(text: str, start: int, position: int) -> int:

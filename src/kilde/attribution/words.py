@@ -31,6 +31,7 @@ class AttributionWords:
     anaphoric_openers: frozenset[str]
     object_pronouns: frozenset[str]
     infinitive_prepositions: frozenset[str]
+    clause_coordinators: frozenset[str]
     trailing_time: re.Pattern[str]
     """Time and sentence adverbs closing a phrase: ``sa X i går``."""
     channel: re.Pattern[str]
@@ -82,6 +83,7 @@ class AttributionWords:
             anaphoric_openers=grammar("anaphoric_opener"),
             object_pronouns=grammar("object_pronoun"),
             infinitive_prepositions=prepositions,
+            clause_coordinators=grammar("clause_coordinator"),
             impersonal_source=re.compile(
                 rf"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?)\s+(?:{auxiliaries})\s+det"
                 rf"(?:\s+(?:{auxiliaries}))?(?:\s+[a-zæøå]+)?\s*$"
