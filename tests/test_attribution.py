@@ -157,6 +157,10 @@ def test_an_impersonal_report_names_the_document_before_its_relative_clause(nb: 
     assert text_of(quote.speaker) == "utredningen"
 
 
+def test_a_report_no_one_made_is_no_quote(nb: Language) -> None:
+    assert analyse(nb, "Ingen har sagt at skolen skal legges ned.") == []
+
+
 def test_ifolge_last(nb: Language) -> None:
     quote = only(analyse(nb, "Halvparten av bruene trenger reparasjon, ifølge rapporten."))
     assert content(quote) == "Halvparten av bruene trenger reparasjon"
@@ -330,6 +334,62 @@ def test_a_line_naming_no_one_before_a_colon_is_no_speaker_label(nb: Language, l
 def test_a_name_before_a_colon_is_a_speaker_label(nb: Language) -> None:
     quotes = analyse(nb, "Statsråd Kari Holm:\n– Dette er viktig for oss.\n")
     assert [text_of(q.speaker) for q in quotes] == ["Statsråd Kari Holm"]
+
+
+# ------------------------------------------------------- transcripts and scripts
+RECORD = (
+    "Spørretimen\n"
+    "Presidenten: Vi går til første spørsmål.\n"
+    "Kari Holm (SV): Jeg vil gjerne stille statsråden et\n"
+    "spørsmål om skolen. Hva vil hun gjøre?\n"
+    "Statsråd Per Lie: Vi skal bygge flere\n"
+    "skoler i år.\n"
+    "Kari Holm (SV): Det er ikke nok.\n"
+    "\n"
+    "Møtet ble hevet.\n"
+)
+
+
+QUESTION_TURN = "Jeg vil gjerne stille statsråden et\nspørsmål om skolen. Hva vil hun gjøre?"
+
+
+def test_each_turn_of_a_record_is_an_indirect_quote_of_its_label(nb: Language) -> None:
+    quotes = analyse(nb, RECORD)
+    assert [(q.type, content(q), text_of(q.speaker)) for q in quotes] == [
+        ("indirect", "Vi går til første spørsmål", "Presidenten"),
+        ("indirect", QUESTION_TURN, "Kari Holm"),
+        ("indirect", "Vi skal bygge flere\nskoler i år", "Statsråd Per Lie"),
+        ("indirect", "Det er ikke nok", "Kari Holm"),
+    ]
+
+
+def test_a_list_of_names_and_titles_is_no_script(nb: Language) -> None:
+    text = "Andre nominerte:\nKari Holm: Bjørnen\nPer Lie: Gutten som elsket rådyr\nOla Vik: Natten\n"
+    assert [q for q in analyse(nb, text) if not q.heading] == []
+
+
+def test_picture_labels_in_capitals_name_no_speaker(nn: Language) -> None:
+    text = "NABO: Per Lund bur like ved. Foto: NRK\nBRANN: Huset brann ned. Foto: NRK\nNABO: Han flytta ut.\n"
+    assert analyse(nn, text) == []
+
+
+def test_a_recurring_one_word_label_heads_the_lines_under_it(nn: Language) -> None:
+    text = (
+        "Dei to møttest i Oslo .\nOlve :\nFilmen er god .\nEr han betre no ?\n"
+        "Trym :\nJa , det trur eg .\nOlve :\nEg òg .\n"
+    )
+    quotes = analyse(nn, text)
+    assert [(content(q), text_of(q.speaker)) for q in quotes] == [
+        ("Filmen er god", "Olve"),
+        ("Ja , det trur eg", "Trym"),
+        ("Eg òg", "Olve"),
+    ]
+
+
+def test_one_label_line_is_no_script(nb: Language) -> None:
+    assert analyse(nb, "Kari Holm (SV): Jeg er glad for svaret i dag.\n") == [] or all(
+        q.heading for q in analyse(nb, "Kari Holm (SV): Jeg er glad for svaret i dag.\n")
+    )
 
 
 # ------------------------------------------------------------------- Nynorsk

@@ -411,3 +411,28 @@ def test_an_interview_answers_for_the_person_it_presents(nb: Language) -> None:
     )
     assert quote_with(doc, "Lange turer").speaker_name == "Lise Dahl"
     assert quote_with(doc, "Folk som ikke rydder").speaker_name == "Lise Dahl"
+
+
+def test_an_answer_after_a_question_naming_others_goes_to_the_interviewee(nb: Language) -> None:
+    doc = nb(
+        "Språkforsker Ola Vik er kritisk til dubbing.\n"
+        "- Det er den letteste veien , sier han .\n"
+        "- Kanalene sier at barna forstår mer da ?\n"
+        "- Det de sier , er at de ikke tar ansvar .\n"
+        "- Hva med de minste ?\n"
+        "- De forstår mer enn vi tror .\n"
+    )
+    assert quote_with(doc, "De forstår mer enn vi tror").speaker_name == "Ola Vik"
+    # The journalist's question reports no claim of the channels.
+    assert all("barna forstår mer" not in part.text for q in doc._.quotes for part in q.content)
+
+
+def test_a_person_met_by_the_first_name_keeps_the_full_name_given_later(nb: Language) -> None:
+    doc = nb(
+        "Turid var ti år da moren ble syk .\n"
+        "- Jeg var alltid redd , sier Turid .\n"
+        "I dag heter hun Turid Lund og bor i Bergen .\n"
+        "- Det gikk bra til slutt , sier Turid Lund .\n"
+    )
+    assert quote_with(doc, "alltid redd").entity_id == quote_with(doc, "gikk bra").entity_id
+    assert quote_with(doc, "alltid redd").speaker_name == "Turid Lund"

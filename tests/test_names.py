@@ -60,6 +60,24 @@ def test_a_word_opening_the_sentence_is_not_part_of_the_name(parsed: Language) -
     assert name_in(parsed, text, "Erfarne Kari Holm") == "Kari Holm"
 
 
+def test_a_word_the_tagger_calls_a_name_stays_out_when_the_person_begins_after_it() -> None:
+    # "Hils Turid fra meg": in a long text the tagger may call the imperative a proper noun;
+    # the entity recogniser's person begins at "Turid".
+    words = ["Hils", "Turid", "fra", "meg", "."]
+    doc = Doc(
+        spacy.blank("nb").vocab,
+        words=words,
+        pos=["PROPN", "PROPN", "ADP", "PRON", "PUNCT"],
+        deps=["ROOT", "SUBJ", "ADV", "PUTFYLL", "IP"],
+        heads=[0, 0, 0, 2, 0],
+        ents=["O", "B-PER", "O", "O", "O"],
+    )
+    names = NameParse.of(doc, FIRST_NAMES)
+    assert names is not None
+    found = names.name_within(0, len("Hils Turid"))
+    assert found is not None and doc.text[found.start : found.end] == "Turid"
+
+
 def test_a_noun_the_name_hangs_on_as_its_flat_continuation_is_part_of_it(parsed: Language) -> None:
     text = "Bane Nor melder at Rørosbanen er stengt."
     assert name_in(parsed, text, "Bane Nor") == "Bane Nor"

@@ -255,6 +255,25 @@ def test_an_inline_colon_dash_quote_ends_at_its_tag(nb: Language) -> None:
     assert quote.cue is not None and quote.cue.text == "sier"
 
 
+def test_a_dash_after_a_sentence_inside_a_line_opens_a_quote_that_ends_at_its_tag(nb: Language) -> None:
+    # A text that lost its line breaks: the dash quote stands inside the paragraph.
+    text = "Brannen er slukket. – Vi fikk kontroll i natt. Alle er trygge, sier Ola Dahl. Veien er åpen."
+    [quote] = direct_quotes(nb, text)
+    assert contents(quote) == ["Vi fikk kontroll i natt. Alle er trygge"]
+    assert quote.cue is not None and quote.cue.text == "sier"
+
+
+def test_the_speakers_title_after_the_tag_is_not_the_quote_going_on() -> None:
+    # The parse tells a title (no verb) from the quote going on after the tag.
+    text = "– Dette er nytt for oss, sier Kari Dal, professor ved universitetet i Bergen."
+    [quote] = direct_quotes(kilde.load("nb"), text)
+    assert contents(quote) == ["Dette er nytt for oss"]
+
+
+def test_a_dash_inside_a_line_without_a_tag_is_a_parenthesis(nb: Language) -> None:
+    assert direct_quotes(nb, "Veien er stengt. – Den åpner neppe før i morgen.") == []
+
+
 def test_dash_lines_without_verbs_in_a_run_are_a_list_not_speech() -> None:
     text = (
         "Utvalget har hatt disse medlemmene:\n– Biskop Kari Holm, Tromsø\n– Lektor Per Vik, Hegra\n"

@@ -234,6 +234,9 @@ class SpeakerResolver(LexiconComponent):
         events.sort(key=lambda e: (e[0], e[1]))
 
         previous_speaker: Entity | None = None
+        # Events run in the order of the speaker mentions, which may stand well before their
+        # quote: the previous speaker is that of the latest quote in the text read so far.
+        previous_at = -1
         headings: list[Quote] = []
         framed_headings: list[tuple[Quote, Mention]] = []
         for position, _, item in events:
@@ -268,7 +271,8 @@ class SpeakerResolver(LexiconComponent):
                     history.append((position, entity, True))
             if entity is not None:
                 _assign(quote, entity)
-                previous_speaker = entity
+                if quote.start_char > previous_at:
+                    previous_speaker, previous_at = entity, quote.start_char
             elif quote.speaker is not None:
                 speaker = quote.speaker
                 quote.speaker_kind = self.describe(speaker.text, speaker.start_char, ner, names).kind
@@ -614,7 +618,8 @@ class SpeakerResolver(LexiconComponent):
         if entity is None:
             entity = self._new_entity(mention, entities, span, name=name)
         else:
-            if len(name.split()) > len(entity.name.split()) and entity.name.split()[-1] == name.split()[-1]:
+            known, fuller = entity.name.split(), name.split()
+            if len(fuller) > len(known) and (known[-1] == fuller[-1] or known == fuller[: len(known)]):
                 entity.aliases.add(entity.name)
                 entity.name = name
                 entities.index(entity)
@@ -741,6 +746,8 @@ def _match_name(name: str, entities: EntityTable, history: list[tuple[int, Entit
             return entity  # a fuller name for a surname seen first
         if len(tokens) == 1 and len(known) >= 2 and tokens[0] == known[0] and entity.kind == "person":
             return entity  # first name only
+        if len(known) == 1 and len(tokens) >= 2 and tokens[0] == known[0] and entity.kind == "person":
+            return entity  # the full name of someone met by the first name ("Turid", then "Turid Lund")
     return None
 
 

@@ -149,6 +149,8 @@ class NameParse:
             return rest[0].lower_ in self.first_names or rest[0].ent_type_ == "PER"
         if token.dep_ == "APP" and token.head in rest:
             return True  # in apposition to the name after it: a title or description
+        if token.ent_iob_ == "O" and rest[0].ent_iob_ == "B" and rest[0].ent_type_ == "PER":
+            return True  # "Hils Kari fra meg": the person's name begins after it, by the recogniser
         # A common noun heading into a proper name is a title or a description of it, unless
         # the name hangs on it as its flat continuation ("Bane Nor": one name).
         if rest[0].dep_ in FLAT_DEPS and rest[0].head == token:

@@ -8,8 +8,9 @@ asks a logistic regression (:class:`kilde.linear.LinearModel`, trained by
 ``training/quote_check/train.py`` on the corpus) about each of them: the cue's word, lemma,
 tense, voice and place in the parse, the content's first words and length, and what the
 speaker mention is. A quote the model finds unlikely (below its threshold) is dropped, so
-``kilde_reported``, which runs next, may read that place afresh. Direct quotes and quote
-headings are left alone: their quote marks and dashes are surer than any model.
+``kilde_reported``, which runs next, may read that place afresh. Direct quotes, quote
+headings and the turns under a speaker label are left alone: their quote marks, dashes and
+labels are surer than any model.
 
 It reads the trained parse, so it stands aside without one or without a model.
 """
@@ -35,8 +36,9 @@ CUE_MORPHOLOGY = ("Tense", "VerbForm", "Voice", "Mood")
 
 
 def is_checked(quote: Quote) -> bool:
-    """Whether the stage judges ``quote``: an indirect or mixed quote that is no heading."""
-    return quote.type != "direct" and not quote.heading
+    """Whether the stage judges ``quote``: an indirect or mixed quote behind a cue that is no
+    heading (a turn under a speaker label, ``Per Lie (H): …``, has no cue to doubt)."""
+    return quote.type != "direct" and not quote.heading and quote.cue is not None
 
 
 def features(doc: Doc, quote: Quote) -> dict[str, float]:

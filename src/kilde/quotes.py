@@ -29,6 +29,7 @@ from kilde.continuation import (
 from kilde.cues import ACCORDING, CueIndex, CueMatcher
 from kilde.linear import LinearModel
 from kilde.text import (
+    BLANK_LINE,
     DASH_OPENING,
     Paragraph,
     char_span,
@@ -47,12 +48,14 @@ TAG_PUNCTUATION = ' \t,?!…»”"'
 HEADING_MAX_WORDS = 12
 # Quoted stretches this long (in words) read as statements even without a tag.
 STATEMENT_MIN_WORDS = 6
-BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 ContinuationDecision = Callable[[Paragraph, dict[str, float]], bool]
 """Whether a line (with its :func:`kilde.continuation.transition_features`) goes on with a quote."""
 # "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
 COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
 INLINE_COLON_DASH = re.compile(r"\S:[ \t]+(?P<dash>[–—-])[ \t]+(?=\S)")
+INLINE_SENTENCE_DASH = re.compile(r"[.!?»][ \t]+(?P<dash>[–—])[ \t]+(?=[A-ZÆØÅ«])")
+"""``… i går. – Vi er glade, sier hun.``: a dash quote inside a paragraph, where a text lost
+its line breaks."""
 """A colon, then a dialogue dash, inside a line: the words after the dash are a quote."""
 FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s|\s*$)")
 ADDRESSED_FRAME = re.compile(
@@ -117,7 +120,9 @@ class QuoteFinder(LearnedComponent):
                 quotes.append(heading)
             else:
                 following = paras[i + 1] if i + 1 < len(paras) else None
-                inline = self._colon_dash_quote(doc, para, following, cue_by_start)
+                inline = self._colon_dash_quote(
+                    doc, para, following, cue_by_start
+                ) or self._sentence_dash_quote(doc, para, following, cue_by_start)
                 marked = self._marked_quotes(doc, para, cue_by_start)
                 if inline is not None:
                     quotes.append(inline)
@@ -223,6 +228,8 @@ class QuoteFinder(LearnedComponent):
             parts = [content]
             # The quote goes on after its tag: "– A, sier hun, b." or "– A, sier hun. – B."
             rest = _interrupted_rest(text, cue.end_char, end, self.tag_continuations)
+            if rest is not None and _apposition(doc, rest, _sentence_end(text, rest, end)):
+                rest = None  # "…, sier Ola Dahl, professor ved …": the speaker's title, not the quote
             if rest is None:
                 after_tag = _sentence_end(text, cue.end_char, end) + 1
                 dash = DASH_OPENING.match(text[after_tag:end].lstrip(" "))
@@ -276,11 +283,7 @@ class QuoteFinder(LearnedComponent):
         match = INLINE_COLON_DASH.search(para.text)
         if match is None:
             return None
-        dash_at = para.start + match.start("dash")
-        rest = Paragraph(para.index, dash_at, para.end, doc_text(doc)[dash_at : para.end])
-        if rest.dash_body_start is None:
-            return None
-        quote = self._dash_quote(doc, rest, rest, following, cue_by_start)
+        quote = self._inline_dash_quote(doc, para, match, following, cue_by_start)
         if quote is None or quote.cue is not None:
             return quote
         name = FRAME_NAME.fullmatch(para.text[: match.start()].strip())
@@ -288,6 +291,32 @@ class QuoteFinder(LearnedComponent):
             offset = para.start + len(para.text) - len(para.text.lstrip())
             quote.speaker = char_span(doc, offset + name.start(), offset + name.end())
         return quote
+
+    def _sentence_dash_quote(
+        self, doc: Doc, para: Paragraph, following: Paragraph | None, cue_by_start: CueIndex
+    ) -> Quote | None:
+        """A dash quote that opens after a sentence inside a line and closes with its tag
+        (``… i går. – Vi er glade, sier hun.``); without a tag the dash is a parenthesis."""
+        match = INLINE_SENTENCE_DASH.search(para.text)
+        if match is None:
+            return None
+        quote = self._inline_dash_quote(doc, para, match, following, cue_by_start)
+        return quote if quote is not None and quote.cue is not None else None
+
+    def _inline_dash_quote(
+        self,
+        doc: Doc,
+        para: Paragraph,
+        match: re.Match[str],
+        following: Paragraph | None,
+        cue_by_start: CueIndex,
+    ) -> Quote | None:
+        """The dash quote from the dash ``match`` found inside ``para`` to the line's end or its tag."""
+        dash_at = para.start + match.start("dash")
+        rest = Paragraph(para.index, dash_at, para.end, doc_text(doc)[dash_at : para.end])
+        if rest.dash_body_start is None:
+            return None
+        return self._dash_quote(doc, rest, rest, following, cue_by_start)
 
     def _guillemets_over_lines(
         self, doc: Doc, paras: Sequence[Paragraph], index: int, cue_by_start: CueIndex
@@ -474,6 +503,15 @@ def _interrupted_rest(text: str, after_cue: int, end: int, tag_continuations: fr
             return None
         return resume
     return None
+
+
+def _apposition(doc: Doc, start: int, end: int) -> bool:
+    """Whether the words after a tag's comma have no verb in the parse: a title or description
+    of the speaker, not the quote going on (without a parse, no one can tell: False)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc_has_parse(doc):
+        return False
+    return not any(token.pos_ in ("VERB", "AUX") for token in span)
 
 
 def _sentence_end(text: str, start: int, end: int) -> int:

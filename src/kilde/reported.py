@@ -359,8 +359,16 @@ class ReportedSpeech(LearnedComponent, LexiconComponent):
         return [
             with_speaker(c)
             for c in _structures(doc)
-            if c.cue.i not in cues and not occupied.overlaps(c.start_char, c.end_char)
+            if c.cue.i not in cues
+            and not occupied.overlaps(c.start_char, c.end_char)
+            and not _in_question(c.cue)
         ]
+
+
+def _in_question(token: Token) -> bool:
+    """Whether the word stands in a question: it asks, it reports no claim (in an interview
+    the question is the journalist's, as the attribution rules read it too)."""
+    return token.sent.text.rstrip(' »”"').endswith("?")
 
 
 def to_quote(doc: Doc, candidate: Candidate) -> Quote | None:

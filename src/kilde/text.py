@@ -21,6 +21,9 @@ from spacy.tokens import Doc, Span
 from kilde.lexicon import Lexicon
 from kilde.types import BOILERPLATE_SPANS
 
+BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+"""A blank line: a paragraph break in any layout."""
+
 T = TypeVar("T")
 
 DASH_OPENING = re.compile(r"^[ \t]*(?:[–—-][ \t]+(?=\S)|[–—](?=[A-ZÆØÅ«\"]))")

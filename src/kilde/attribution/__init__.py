@@ -39,11 +39,11 @@ from kilde.attribution.complements import (
 from kilde.attribution.mentions import Mentions
 from kilde.attribution.parse import before_verb, is_subject_noun_of
 from kilde.attribution.tags import Tag, Tags
+from kilde.attribution.turns import SpeakerLabels
 from kilde.attribution.words import AttributionWords
 from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
 from kilde.cues import ACCORDING, DIRECT_ONLY, CueMatcher
 from kilde.lexicon import Lexicon
-from kilde.roles import RoleNouns
 from kilde.text import (
     Paragraph,
     Ranges,
@@ -84,9 +84,11 @@ class AttributionFinder(LexiconComponent):
     mentions: Mentions = field(init=False)
     tags: Tags = field(init=False)
     complements: Complements = field(init=False)
+    speaker_labels: SpeakerLabels = field(init=False)
 
     def __post_init__(self) -> None:
         self.words = AttributionWords.from_lexicon(self.lexicon)
+        self.speaker_labels = SpeakerLabels(self.words.roles, frozenset(self.lexicon.first_names))
         self.mentions = Mentions(self.words)
         self.tags = Tags(self.words, self.mentions)
         self.complements = Complements(self.words)
@@ -124,7 +126,7 @@ class AttributionFinder(LexiconComponent):
             elif para.index > 0:
                 # "Faren:" / "– Ja." in a dialogue: a short line under a speaker label is no heading.
                 previous = paras[para.index - 1]
-                label = _speaker_label(text, previous.start, previous.end, self.words.roles)
+                label = self.speaker_labels.label(text, previous.start, previous.end)
                 if label is not None:
                     quote.heading = False
                     quote.speaker = span_of(doc, label)
@@ -142,8 +144,28 @@ class AttributionFinder(LexiconComponent):
                 in_sentence = [c for c in cues[first:last] if not occupied.contains(c.start_char)]
                 if in_sentence:
                     self._indirect(doc, para, paras, start, end, in_sentence, quotes, occupied)
+        turns = self._turns(doc, paras, found_by_quotes_stage)
+        if turns:
+            # "Per Lie (H): Vi vil …" is a turn of the record, not a headline naming its source.
+            taken = Ranges((q.start_char, q.end_char) for q in turns)
+            quotes = [q for q in quotes if not (q.heading and taken.overlaps(q.start_char, q.end_char))]
+            quotes.extend(turns)
         write_quotes(doc, quotes)
         return doc
+
+    def _turns(self, doc: Doc, paras: list[Paragraph], marked: list[Quote]) -> list[Quote]:
+        """The turns of a transcript or printed conversation (see :mod:`kilde.attribution.turns`),
+        where no quote the quotes stage found takes up the turn."""
+        text = doc_text(doc)
+        direct = Ranges((q.start_char, q.end_char) for q in marked if q.type == "direct" and not q.heading)
+        out = []
+        for label, (start, end) in self.speaker_labels.turns(text, paras):
+            content = char_span(doc, start, end)
+            if content is None or direct.overlaps(start, end):
+                continue
+            kind = "mixed" if any(True for _ in quote_pairs(content.text)) else "indirect"
+            out.append(Quote(kind, [content], speaker=span_of(doc, label)))
+        return out
 
     def _frame_for_untagged(
         self, doc: Doc, quote: Quote, para: Paragraph, paras: list[Paragraph]
@@ -175,7 +197,7 @@ class AttributionFinder(LexiconComponent):
                 quote.speaker = span_of(doc, subject)
                 quote.addressee = span_of(doc, self.tags.addressee_after(text, cue, frame_range[1]))
                 return cue.start_char
-            label = _speaker_label(text, *frame_range, self.words.roles)
+            label = self.speaker_labels.label(text, *frame_range)
             if label is not None:
                 quote.speaker = span_of(doc, label)
                 return None
@@ -343,6 +365,8 @@ class AttributionFinder(LexiconComponent):
             subject = self.mentions.subject_after(text, cue, end)
             if subject is None:
                 return None
+        if text[subject[0] : subject[1]].lower() in self.words.no_one:
+            return None  # "Ingen har sagt at …": no one said it
         # The parse may find an inverted subject ("I boka hevder X at …"): the complement follows it.
         inverted = subject[0] > cue.start_char
         after_subject = subject[1] if inverted else cue.end_char
@@ -400,10 +424,6 @@ class AttributionFinder(LexiconComponent):
         quotes.append(Quote(kind, [content], speaker=source, heading=True))
 
 
-MAX_LABEL_WORDS = 4
-"""A speaker label is a name with a title at most (``Statsråd Kari Holm``)."""
-
-
 def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Quote | None:
     """An indirect quote whose speaker and addressee come from the tag after its cue."""
     span = char_span(doc, *content)
@@ -412,25 +432,6 @@ def _tagged_quote(doc: Doc, content: tuple[int, int], cue: Span, tag: Tag) -> Qu
     return Quote(
         "indirect", [span], cue=cue, speaker=span_of(doc, tag.speaker), addressee=span_of(doc, tag.addressee)
     )
-
-
-def _speaker_label(text: str, start: int, end: int, roles: RoleNouns) -> tuple[int, int] | None:
-    """``Faren:`` or ``Statsråd Kari Holm:`` on its own before a quote: a script's speaker label,
-    a name (capitalised words) or a role noun with no cue before the colon; a picture's caption
-    ("Hard på fela:", "Kjærligheten:") names no one."""
-    label = text[start:end].rstrip()
-    if not label.endswith(":"):
-        return None
-    stripped = label[:-1].rstrip().lstrip(' «“"–—-')
-    label_words = words(stripped)
-    if not label_words or len(label_words) > MAX_LABEL_WORDS or any(c.isdigit() for c in stripped):
-        return None
-    named = len(label_words) >= 2 and all(w[:1].isupper() for w in label_words)
-    role = len(label_words) <= 2 and label_words[0][:1].isupper() and roles.matches(label_words[-1].lower())
-    if not (named or role):
-        return None
-    label_start = text.index(stripped, start)
-    return trim(text, label_start, label_start + len(stripped))
 
 
 def _sentence_start_before(text: str, start: int, position: int) -> int:

@@ -32,6 +32,7 @@ class AttributionWords:
     object_pronouns: frozenset[str]
     infinitive_prepositions: frozenset[str]
     clause_coordinators: frozenset[str]
+    no_one: frozenset[str]
     trailing_time: re.Pattern[str]
     """Time and sentence adverbs closing a phrase: ``sa X i går``."""
     channel: re.Pattern[str]
@@ -84,6 +85,7 @@ class AttributionWords:
             object_pronouns=grammar("object_pronoun"),
             infinitive_prepositions=prepositions,
             clause_coordinators=grammar("clause_coordinator"),
+            no_one=grammar("no_one"),
             impersonal_source=re.compile(
                 rf"\s*(?:I|Av|Fra|Frå|På)\s+(?P<source>[^,.:;]+?)\s+(?:{auxiliaries})\s+det"
                 rf"(?:\s+(?:{auxiliaries}))?(?:\s+[a-zæøå]+)?\s*$"
