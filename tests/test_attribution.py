@@ -157,6 +157,20 @@ def test_an_impersonal_report_names_the_document_before_its_relative_clause(nb: 
     assert text_of(quote.speaker) == "utredningen"
 
 
+def test_the_main_verb_of_a_colon_frame_names_the_speaker_whatever_the_verb() -> None:
+    # The parse finds the verb no list holds: the trained pipeline.
+    text = "Lagmannsretten har i en dom kommentert saken:\n«Hun var en sterk leder.»"
+    quote = only(analyse(kilde.load("nb"), text))
+    assert text_of(quote.cue) == "kommentert"
+    assert text_of(quote.speaker) == "Lagmannsretten"
+
+
+def test_a_document_in_front_of_an_impersonal_colon_frame_is_the_source(nn: Language) -> None:
+    quote = only(analyse(nn, "I avtala står det følgjande:\n«Alle skal ha rett til skule.»"))
+    assert text_of(quote.cue) == "står det"
+    assert text_of(quote.speaker) == "avtala"
+
+
 def test_a_report_no_one_made_is_no_quote(nb: Language) -> None:
     assert analyse(nb, "Ingen har sagt at skolen skal legges ned.") == []
 

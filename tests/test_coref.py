@@ -436,3 +436,23 @@ def test_a_person_met_by_the_first_name_keeps_the_full_name_given_later(nb: Lang
     )
     assert quote_with(doc, "alltid redd").entity_id == quote_with(doc, "gikk bra").entity_id
     assert quote_with(doc, "alltid redd").speaker_name == "Turid Lund"
+
+
+def test_a_family_noun_does_not_continue_the_speaker_before(nb: Language) -> None:
+    doc = nb(
+        "Ola Strand er stjernen på laget .\n"
+        "- Det er gøy å spille her , sier Strand .\n"
+        "- Han er den beste , sier sønnen .\n"
+    )
+    assert quote_with(doc, "gøy å spille").speaker_name == "Ola Strand"
+    assert quote_with(doc, "den beste").speaker_name == "sønnen"
+
+
+def test_a_bare_title_of_another_kind_is_not_the_titled_speaker_before(nn: Language) -> None:
+    doc = nn(
+        "Kommunalminister Kari Holm var på møtet .\n"
+        "- Vi må satse på distrikta , sa Holm .\n"
+        "- Det er ikkje eintydig , sa helseministeren .\n"
+    )
+    assert quote_with(doc, "satse på distrikta").speaker_name == "Kari Holm"
+    assert quote_with(doc, "ikkje eintydig").speaker_name != "Kari Holm"

@@ -78,6 +78,17 @@ def test_a_clause_with_a_formal_subject_is_a_candidate() -> None:
     assert ("meiner", "det er nødvendig å betre vegen") in cues
 
 
+def test_the_possessor_before_a_reflexive_possessive_is_the_source() -> None:
+    text = "Fleirtalet støtta Arbeidarpartiet sitt framlegg om at skulen skal byggjast ."
+    assert ("framlegg", "skulen skal byggjast", "Arbeidarpartiet") in found(text, "nn")
+
+
+def test_a_verb_coordinated_with_an_earlier_one_takes_its_subject() -> None:
+    text = "I fjor fann departementet saka vanskeleg , og foreslo at skulen skulle byggjast utan lov ."
+    speakers = {speaker for cue, _, speaker in found(text, "nn") if cue == "foreslo"}
+    assert speakers == {"departementet"}
+
+
 def test_features_read_the_cue_lexicon_and_the_path() -> None:
     doc = parsed("Rådmannen sa at kommunen vil bygge ny skole neste år.")
     [clause] = [c for c in candidates(doc) if c.cue.text == "sa"]

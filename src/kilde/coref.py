@@ -177,6 +177,7 @@ class SpeakerResolver(LexiconComponent):
     _articles: frozenset[str] = field(init=False)
     _name_prepositions: frozenset[str] = field(init=False)
     _credits: frozenset[str] = field(init=False)
+    _kin_nouns: frozenset[str] = field(init=False)
     _new_referents: frozenset[str] = field(init=False)
     _noun_ending: str = field(init=False)
     _not_names: frozenset[str] = field(init=False)
@@ -196,6 +197,7 @@ class SpeakerResolver(LexiconComponent):
         self._articles = lex.grammar_class("article")
         self._name_prepositions = lex.grammar_class("name_preposition")
         self._credits = lex.grammar_class("credit_label")
+        self._kin_nouns = lex.grammar_class("kin_noun")
         self._new_referents = lex.grammar_class("new_referent")
         # A noun's inflected endings: definite, and plural ("forsvarere", "soldatar").
         self._noun_ending = "(?:" + "|".join((*lex.definite_suffixes, *lex.plural_endings)) + ")?"
@@ -654,14 +656,20 @@ class SpeakerResolver(LexiconComponent):
         if (
             single_word
             and mention.role is not None
+            and mention.role not in self._kin_nouns
             and previous_speaker is not None
             and previous_speaker.kind == "person"
-            and self._role(previous_speaker.name) in (None, mention.role)
+            and self._known_roles(previous_speaker) <= {mention.role}
         ):
             gender = self._gender(mention)
             if gender is None or previous_speaker.gender in (None, gender):
                 return previous_speaker
         return None
+
+    def _known_roles(self, entity: Entity) -> set[str]:
+        """The titles an entity has been given ("kommunalminister Kari Holm" gives one): a bare
+        title of another kind ("helseministeren") is someone else."""
+        return {role for phrase in (entity.name, *entity.aliases) if (role := self._role(phrase)) is not None}
 
     def _new_entity(self, mention: Mention, entities: EntityTable, span: Span | None, name: str) -> Entity:
         entity = Entity(

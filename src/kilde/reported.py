@@ -57,6 +57,9 @@ OBJECT_OF_PREPOSITION = frozenset({"PUTFYLL", "obl", "nmod", "obj"})
 SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
 FORMAL_SUBJECT_DEPS = frozenset({"FSUBJ", "expl"})
 """``mener det er for seint``: a clause whose subject is the formal ``det`` is a clause too."""
+COORDINATED = frozenset({"KOORD", "conj"})
+REFLEXIVE_POSSESSIVES = frozenset({"sin", "si", "sitt", "sine"})
+"""``Arbeidarpartiet sitt framlegg``: the possessor stands before the possessive."""
 COPULAS = frozenset({"være", "vere"})
 """``Konklusjonen er at …``: the report's cue is the copula's subject, not the copula."""
 COMPLEMENTISERS = frozenset({"at", "om"})
@@ -147,11 +150,14 @@ def _verb_chain(token: Token) -> Iterator[Token]:
 
 
 def _subject(token: Token) -> Token | None:
-    """The subject of a verb, looking up through its auxiliaries."""
+    """The subject of a verb, looking up through its auxiliaries, and for a verb coordinated
+    with an earlier one, that verb's (``fann departementet …, og foreslo at …``)."""
     for verb in _verb_chain(token):
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
+    if token.dep_ in COORDINATED and token.head != token and token.head.pos_ in CLAUSE_HEADS:
+        return _subject(token.head)
     return None
 
 
@@ -177,6 +183,9 @@ def _speaker_of(cue: Token) -> tuple[int, int] | None:
         return _mention(subject) if subject is not None else None
     for child in cue.lefts:  # "hans forslag", "regjeringens beskjed"
         if child.dep_ == "DET" and ("Yes" in child.morph.get("Poss") or child.tag_.endswith("gen")):
+            possessors = [c for c in child.lefts if c.pos_ in ("NOUN", "PROPN")]
+            if child.lower_ in REFLEXIVE_POSSESSIVES and possessors:
+                return _mention(possessors[-1])  # "Arbeidarpartiet sitt framlegg": the party
             return _mention(child)
     governor = cue.head.head if cue.head.pos_ in LINKING_POS else cue.head
     if governor.pos_ in CLAUSE_HEADS and governor != cue:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kilde.attribution.complements import (
     Complements,
@@ -48,6 +48,7 @@ from kilde.text import (
     Paragraph,
     Ranges,
     char_span,
+    doc_has_parse,
     doc_text,
     iter_sentences,
     paragraphs,
@@ -167,6 +168,30 @@ class AttributionFinder(LexiconComponent):
             out.append(Quote(kind, [content], speaker=span_of(doc, label)))
         return out
 
+    def _framing_verb(self, doc: Doc, start: int, end: int) -> list[Span]:
+        """The parse's main verb of the sentence ``[start, end)`` when its subject names a source,
+        a name or a role noun (``Sverre Andersen avslørar:``; the participle of ``Lagmannsretten
+        har i en dom kommentert saken:``); none without a parse, a verb or such a subject
+        (``Novella startar slik:`` announces a text, not someone's words)."""
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not doc_has_parse(doc):
+            return []
+        root = next((t for t in span if t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX")), None)
+        if root is None:
+            return []
+        subjects = [c for c in root.children if c.dep_ in ("SUBJ", "nsubj")]
+        if not subjects or not self._names_a_source(subjects[0]):
+            return []
+        participles = [c for c in root.children if c.dep_ in ("INFV", "xcomp") and c.pos_ == "VERB"]
+        verb = participles[0] if participles else root
+        return [doc[verb.i : verb.i + 1]] if verb.pos_ == "VERB" else []
+
+    def _names_a_source(self, subject: Token) -> bool:
+        """A proper name, a named entity or a role noun ("lagmannsretten", "ordføraren")."""
+        if subject.pos_ == "PROPN" or subject.ent_type_ in ("PER", "ORG", "GPE_ORG"):
+            return True
+        return subject.pos_ == "NOUN" and self.words.roles.matches(subject.lower_)
+
     def _frame_for_untagged(
         self, doc: Doc, quote: Quote, para: Paragraph, paras: list[Paragraph]
     ) -> int | None:
@@ -188,11 +213,20 @@ class AttributionFinder(LexiconComponent):
                 frame_range = sents[-1] if sents else None
         if frame_range is not None:
             frame_cues = [c for c in self.cues.index(doc).between(*frame_range) if c.label_ != ACCORDING]
+            if not frame_cues:
+                # "Gulating lagmannsrett har i en dom kommentert saken:": whatever the verb, the
+                # main verb of a sentence that announces a quote with a colon frames it.
+                frame_cues = self._framing_verb(doc, *frame_range)
             if frame_cues:
                 cue = frame_cues[0]
-                subject = self.mentions.subject_before(
-                    doc, frame_range[0], cue
-                ) or self.mentions.subject_after(text, cue, frame_range[1])
+                impersonal = IMPERSONAL_SOURCE.match(text, frame_range[0], cue.start_char)
+                if " det" in cue.text and impersonal:
+                    # "I erklæringen står det følgende:": the document in front is the source.
+                    subject = trim(text, impersonal.start("source"), impersonal.end("source"))
+                else:
+                    subject = self.mentions.subject_before(
+                        doc, frame_range[0], cue
+                    ) or self.mentions.subject_after(text, cue, frame_range[1])
                 quote.cue = cue
                 quote.speaker = span_of(doc, subject)
                 quote.addressee = span_of(doc, self.tags.addressee_after(text, cue, frame_range[1]))
