@@ -96,7 +96,7 @@ class SpeakerLabels:
                     break
                 if QUOTE_OPENING.match(para.text) or para.text.rstrip().endswith("|"):
                     break  # a quote of its own, or a heading
-                if para.text.rstrip().endswith("?") and _opens_sentence(text, last, para):
+                if para.text.rstrip().endswith("?") and _opens_sentence(last, para):
                     break  # the interviewer's question between two answers
                 start = para.start if start is None else start
                 end, last = para.end, para
@@ -111,9 +111,6 @@ def _before_asides(label: str) -> str:
     return label[: aside.start()].rstrip() if aside else label
 
 
-def _opens_sentence(text: str, previous: Paragraph, para: Paragraph) -> bool:
+def _opens_sentence(previous: Paragraph, para: Paragraph) -> bool:
     """Whether ``para`` starts a sentence of its own, not a hard-wrapped line of the one before."""
-    return (
-        text[previous.start : previous.end].rstrip().endswith((".", "!", "?", ":"))
-        and para.text.lstrip()[:1].isupper()
-    )
+    return previous.text.rstrip().endswith((".", "!", "?", ":")) and para.text.lstrip()[:1].isupper()
