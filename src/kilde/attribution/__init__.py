@@ -186,6 +186,19 @@ class AttributionFinder(LexiconComponent):
         verb = participles[0] if participles else root
         return [doc[verb.i : verb.i + 1]] if verb.pos_ == "VERB" else []
 
+    def _impersonal_source(self, text: str, start: int, cue: Span) -> tuple[int, int] | None:
+        """The source an impersonal cue names in a fronted phrase: ``I rapporten går det fram at
+        …``, ``I erklæringen står det følgende:``, ``I mandatet vart det fastsett at …``."""
+        if " det" in cue.text:
+            impersonal = IMPERSONAL_SOURCE.match(text, start, cue.start_char)
+        else:
+            impersonal = self.words.impersonal_source.match(text, start, cue.start_char)
+            if impersonal and not self.mentions.plausible_speaker(impersonal.group("source")):
+                impersonal = None  # "I går ble det meldt at …": a time, not a source
+        if impersonal is None:
+            return None
+        return trim(text, impersonal.start("source"), impersonal.end("source"))
+
     def _names_a_source(self, subject: Token) -> bool:
         """A proper name, a named entity or a role noun ("lagmannsretten", "ordføraren")."""
         if subject.pos_ == "PROPN" or subject.ent_type_ in ("PER", "ORG", "GPE_ORG"):
@@ -219,14 +232,11 @@ class AttributionFinder(LexiconComponent):
                 frame_cues = self._framing_verb(doc, *frame_range)
             if frame_cues:
                 cue = frame_cues[0]
-                impersonal = IMPERSONAL_SOURCE.match(text, frame_range[0], cue.start_char)
-                if " det" in cue.text and impersonal:
-                    # "I erklæringen står det følgende:": the document in front is the source.
-                    subject = trim(text, impersonal.start("source"), impersonal.end("source"))
-                else:
-                    subject = self.mentions.subject_before(
-                        doc, frame_range[0], cue
-                    ) or self.mentions.subject_after(text, cue, frame_range[1])
+                subject = (
+                    self._impersonal_source(text, frame_range[0], cue)
+                    or self.mentions.subject_before(doc, frame_range[0], cue)
+                    or self.mentions.subject_after(text, cue, frame_range[1])
+                )
                 quote.cue = cue
                 quote.speaker = span_of(doc, subject)
                 quote.addressee = span_of(doc, self.tags.addressee_after(text, cue, frame_range[1]))
@@ -383,16 +393,9 @@ class AttributionFinder(LexiconComponent):
             return _tagged_quote(doc, (previous[0], strip_end(text, *previous)), cue, tag)
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …";
         # an impersonal cue names its source in a fronted phrase: "I rapporten går det fram at …".
-        if " det" in cue.text:
-            impersonal = IMPERSONAL_SOURCE.match(text, start, cue.start_char)
-        else:
-            impersonal = self.words.impersonal_source.match(text, start, cue.start_char)
-            if impersonal and not self.mentions.plausible_speaker(impersonal.group("source")):
-                impersonal = None  # "I går ble det meldt at …": a time, not a source
-        if impersonal:
-            subject = trim(text, impersonal.start("source"), impersonal.end("source"))
-        else:
-            subject = self.mentions.subject_before(doc, start, cue, quotes, sentence_start)
+        subject = self._impersonal_source(text, start, cue) or self.mentions.subject_before(
+            doc, start, cue, quotes, sentence_start
+        )
         if subject is None:
             if re.search(r"\bsom(?:\s+\w+)?\s*$", text[start : cue.start_char]):
                 return None  # "…, som har bedt X om å": the subject is the relative pronoun, not X
