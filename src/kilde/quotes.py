@@ -53,10 +53,10 @@ ContinuationDecision = Callable[[Paragraph, dict[str, float]], bool]
 # "Breivik om dommen: – Det var ventet": a headline that names its speaker before a colon.
 COLON_DASH_HEADING = re.compile(r"^(?P<frame>[^:]{1,80}):\s*[–—-]\s+(?P<quote>\S.*)$")
 INLINE_COLON_DASH = re.compile(r"\S:[ \t]+(?P<dash>[–—-])[ \t]+(?=\S)")
+"""A colon, then a dialogue dash, inside a line: the words after the dash are a quote."""
 INLINE_SENTENCE_DASH = re.compile(r"[.!?»][ \t]+(?P<dash>[–—])[ \t]+(?=[A-ZÆØÅ«])")
 """``… i går. – Vi er glade, sier hun.``: a dash quote inside a paragraph, where a text lost
 its line breaks."""
-"""A colon, then a dialogue dash, inside a line: the words after the dash are a quote."""
 FRAME_NAME = re.compile(r"[A-ZÆØÅ][\w.-]*(?:\s+[A-ZÆØÅ][\w.-]*)*(?=\s+om\s|\s*$)")
 ADDRESSED_FRAME = re.compile(
     r"(?P<speaker>\w[\w.-]*(?:\s+[\w.-]+){0,3})\s+til\s+(?P<addressee>\w[\w.-]*(?:\s+[\w.-]+){0,3})"

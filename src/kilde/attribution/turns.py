@@ -56,14 +56,13 @@ class SpeakerLabels:
         return trim(text, label_start, label_start + len(_before_asides(stripped)))
 
     def line_label(
-        self, text: str, para: Paragraph, script_labels: frozenset[str] = frozenset()
+        self, text: str, para: Paragraph, match: re.Match[str], in_script: bool
     ) -> tuple[tuple[int, int], int] | None:
-        """A paragraph that opens with a speaker label: the label and where the turn's words
-        begin on that line (the paragraph's end when the words follow on the next lines)."""
-        match = LABEL_LINE.match(para.text)
-        if match is None or QUOTE_OPENING.match(para.text):
+        """The label a paragraph opens with (``match`` of :data:`LABEL_LINE` on its text) and
+        where the turn's words begin on that line (the paragraph's end when they follow on the
+        next lines); None when the label names no one or the line opens a quote."""
+        if QUOTE_OPENING.match(para.text):
             return None
-        in_script = match.group("label").strip() in script_labels
         label = self.label(
             text, para.start + match.start("label"), para.start + match.end("label"), in_script
         )
@@ -79,11 +78,16 @@ class SpeakerLabels:
         # A script gives someone the word more than once: a label that recurs. A list of names
         # and titles ("Kari Holm: Bjørnen") has each label once. In a script every one-word
         # label names a person ("Olve:").
-        counts = Counter(m.group("label").strip() for p in paras if (m := LABEL_LINE.match(p.text)))
+        matches = {p.index: m for p in paras if (m := LABEL_LINE.match(p.text))}
+        counts = Counter(m.group("label").strip() for m in matches.values())
         if not any(n >= MIN_TURNS for n in counts.values()):
             return []
         script_labels = frozenset(label for label in counts if len(label.split()) == 1)
-        labelled = {p.index: found for p in paras if (found := self.line_label(text, p, script_labels))}
+        labelled = {
+            index: found
+            for index, m in matches.items()
+            if (found := self.line_label(text, paras[index], m, m.group("label").strip() in script_labels))
+        }
         if len(labelled) < MIN_TURNS:
             return []
         turns = []
