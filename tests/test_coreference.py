@@ -87,6 +87,13 @@ def test_mentions_are_in_text_order_and_never_start_or_end_with_space_or_punctua
         assert not mention.span[0].is_space and not mention.span[-1].is_space
 
 
+def test_a_mention_keeps_quote_marks_and_brackets_it_closes_as_narc_does(parser: Language) -> None:
+    found = mention_texts(parser("Kari Berg sa at « Ola Dahl » var sjefen."))
+    assert "« Ola Dahl »" in found and "Kari Berg" in found
+    found = mention_texts(parser("Nyheten kom fra Norsk Telegrambyrå ( NTB ) i går."))
+    assert "Norsk Telegrambyrå ( NTB )" in found
+
+
 def test_a_coordination_gives_the_whole_and_each_conjunct(parser: Language) -> None:
     found = mention_texts(parser("Kari Berg og Ola Dahl møttes i Bodø."))
     assert "Kari Berg og Ola Dahl" in found

@@ -240,14 +240,29 @@ def _trained_nb() -> Language:
 
 
 def test_a_learned_model_marks_the_words_it_accepts_in_the_journalists_voice() -> None:
-    from kilde.hedges import LEARNED, TASK
+    from kilde.hedges import EPISTEMIC, TASK
     from kilde.linear import LinearModel
 
     nlp = _trained_nb()
     nlp.get_pipe("kilde_hedges").model = LinearModel(TASK, KANSKJE_MODEL_WEIGHTS)
-    assert hedges(nlp, LEARNED_TEXT) == [("kanskje", LEARNED)]
+    assert hedges(nlp, LEARNED_TEXT) == [("kanskje", EPISTEMIC)]
     # Inside a direct quote the word is the speaker's, not the journalist's.
     assert hedges(nlp, "«Vi får kanskje pengene i år», sier ordføreren.") == []
+
+
+def test_a_learned_skal_is_reportative_and_every_kind_is_one_kilde_1_knows() -> None:
+    from kilde.hedges import TASK
+    from kilde.linear import LinearModel
+    from kilde.schema import doc_to_kilde
+
+    nlp = _trained_nb()
+    model = LinearModel(TASK, {"bias": -3.0, "word=kanskje": 6.0, "word=skal": 6.0})
+    nlp.get_pipe("kilde_hedges").model = model
+    result = doc_to_kilde(nlp("Kommunen får kanskje pengene. Ordføreren skal i møtet ha lovet mer."))
+    assert [(h["text"], h["kind"]) for h in result["hedges"]] == [
+        ("kanskje", "epistemic"),
+        ("skal", "reportative"),
+    ]
 
 
 def test_adjacent_learned_words_make_one_marker() -> None:

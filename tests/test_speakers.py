@@ -90,3 +90,27 @@ def test_the_model_travels_with_the_component() -> None:
     fresh = pipeline(None)
     fresh.get_pipe("kilde_speakers").from_bytes(nlp.get_pipe("kilde_speakers").to_bytes())
     assert fresh.get_pipe("kilde_speakers").model == model
+
+
+def test_candidates_know_the_interviewers_question_and_the_sentence_before() -> None:
+    text = (
+        "Kari Nordvik leder utvalget. Hun har fått mye kritikk.\n\n"
+        "– Per Lie mener utvalget har brukt for lang tid?\n\n"
+        "– Vi har brukt den tiden vi trengte."
+    )
+    nlp = pipeline(None)
+    doc = nlp(text)
+    quotes = read_quotes(doc)
+    answer = next(n for n, q in enumerate(quotes) if q.content[0].text.startswith("Vi har brukt"))
+    by_text = {
+        c.span.text: c.features for c in nlp.get_pipe("kilde_speakers").candidates(doc, quotes, answer)
+    }
+    assert by_text["Per Lie"]["question_line"] == 1.0
+    assert "question_line" not in by_text["Kari Nordvik"]
+    assert by_text["Kari Nordvik"]["name_mentions_before"] > 0
+    doc = nlp("Per Lie er trener. Han forklarer hvorfor laget vant.\n\n– Vi trente hardt hele vinteren.")
+    quotes = read_quotes(doc)
+    last = len(quotes) - 1
+    by_text = {c.span.text: c.features for c in nlp.get_pipe("kilde_speakers").candidates(doc, quotes, last)}
+    assert by_text["Han"]["subject_of_sentence_before|tagless=True"] == 1.0
+    assert "subject_of_sentence_before|tagless=True" not in by_text["Per Lie"]

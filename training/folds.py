@@ -5,9 +5,10 @@
     python training/folds.py --cue-models '' --continuation '' --speakers ''  # the base model alone
 
 For held-out fold K the pipeline gets the cue recognizer, the line-continuation model, the quote
-check, the reported-speech model, the speaker ranker, the hedge-word model and the coreference
-model trained on the other four folds (``{k}`` in ``--cue-models``, ``--continuation``,
-``--quote-check``, ``--reported``, ``--speakers``, ``--hedges`` and ``--coreference`` is K;
+check, the reported-speech model, the speaker ranker, the hedge-word model, the speaker-kind
+model and the coreference model trained on the other four folds (``{k}`` in ``--cue-models``,
+``--continuation``, ``--quote-check``, ``--reported``, ``--speakers``, ``--hedges``,
+``--speaker-kinds`` and ``--coreference`` is K;
 ``''`` leaves a piece out; the coreference model learns from NARC, whose documents are the
 corpus's narc texts, in the same folds). The tagger, parser and NER are the shipped ones
 (trained on the treebank, not on the corpus). Counts are summed over the five held-out folds, so
@@ -34,6 +35,7 @@ from kilde.pipeline import analyse_text, build_pipeline
 from kilde.quote_check import TASK as QUOTE_CHECK_TASK
 from kilde.reported import TASK as REPORTED_TASK
 from kilde.schema import doc_to_kilde
+from kilde.speaker_kinds import TASK as SPEAKER_KINDS_TASK
 from kilde.speakers import TASK as SPEAKERS_TASK
 
 CUE_MODELS = "training/attribution/output/cue-fold{k}/cue_model"
@@ -53,6 +55,12 @@ LEARNED_PIECES: dict[str, tuple[str, str, str, str]] = {
         "reported-speech model",
     ),
     "hedges": ("kilde_hedges", HEDGES_TASK, "training/hedges/output/fold{k}.json", "hedge-word model"),
+    "speaker_kinds": (
+        "kilde_coref",
+        SPEAKER_KINDS_TASK,
+        "training/speaker_kinds/output/fold{k}.json",
+        "speaker-kind model",
+    ),
     "quote_check": (
         "kilde_quote_check",
         QUOTE_CHECK_TASK,
@@ -74,6 +82,9 @@ def summary(counts: Counts) -> dict[str, Any]:
     metrics = metrics_from_counts(counts)
     out: dict[str, Any] = {name: metrics[name]["f1"] for name in FIGURES}
     out["speaker_accuracy"] = metrics["speaker_accuracy"]
+    out["speaker_kind_accuracy"] = metrics["speaker_kind_accuracy"]
+    out["relayed_precision"] = metrics["relayed"]["precision"]
+    out["relayed_recall"] = metrics["relayed"]["recall"]
     out["texts"] = counts.articles
     out["gold_quotes"] = counts.gold_quotes
     return out

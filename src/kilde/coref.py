@@ -19,14 +19,25 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kilde.component import LexiconComponent, Scorer, stage_config, stage_lexicon
+from kilde.component import (
+    PACKAGED,
+    LearnedComponent,
+    LexiconComponent,
+    Scorer,
+    packaged_or_path,
+    stage_config,
+    stage_lexicon,
+)
 from kilde.lexicon import Lexicon
+from kilde.linear import LinearModel
 from kilde.names import SUBJECT_DEPS, NameParse, without_genitive
 from kilde.roles import RoleNouns
+from kilde.speaker_kinds import PACKAGED_MODEL, TASK, WEB_ADDRESS, is_acronym, relabel
 from kilde.text import Ranges, char_span, doc_has_parse, paragraphs, words
 from kilde.types import (
     Entity,
@@ -48,10 +59,13 @@ NAME_RUN = re.compile(
 LOOKBACK = 200
 # How many following quotes a quote heading may take its speaker from.
 HEADING_REACH = 40
+HEADING_MATCH = 0.5
+"""The share of a quote heading's words a later quote must hold to be the one it repeats."""
+HEADING_STEM = 5
+HEADING_MIN_WORD = 4
 ROLE_CACHE_SIZE = 100_000
 """Words whose title stem one resolver remembers."""
 MIDDLE_INITIAL = re.compile(r"\w\.")
-WEB_ADDRESS = re.compile(r"\w\.(?:no|com|org|net|se|dk|eu)\b", re.IGNORECASE)
 
 
 # NorNE entity types as speaker kinds (a place that speaks is its government or people).
@@ -165,12 +179,18 @@ class Mention:
 
 
 @dataclass
-class SpeakerResolver(LexiconComponent):
-    """Component ``kilde_coref``: names each quote's speaker (name, kind, entity) and stores the entities."""
+class SpeakerResolver(LearnedComponent, LexiconComponent):
+    """Component ``kilde_coref``: names each quote's speaker (name, kind, entity) and stores the entities.
+
+    ``model``: the speaker-kind model (:mod:`kilde.speaker_kinds`); without one, or without a
+    parse to read, the rules' kinds stand."""
 
     lexicon: Lexicon
     name: str = "kilde_coref"
     scorer: Scorer | None = None
+    model: LinearModel | None = None
+    model_file: ClassVar[str] = "speaker_kinds.json"
+    model_task: ClassVar[str] = TASK
     _roles: RoleNouns = field(init=False)
     _organizations: RoleNouns = field(init=False)
     _documents: RoleNouns = field(init=False)
@@ -294,6 +314,8 @@ class SpeakerResolver(LexiconComponent):
             # An entity may have got a fuller name after this quote was assigned to it.
             if quote.entity_id in by_id:
                 quote.speaker_name = by_id[quote.entity_id].name
+        if self.model is not None and doc_has_parse(doc):
+            relabel(self.model, list(entities), quotes, self.lexicon.first_names)
         for entity in entities:
             unique = {(m.start_char, m.end_char): m for m in entity.mentions}
             entity.mentions = sorted(unique.values(), key=lambda m: m.start_char)
@@ -417,16 +439,14 @@ class SpeakerResolver(LexiconComponent):
         )
         if mention.role is not None and not institution:
             return "person"
-        if institution or (head and _is_acronym(head)):
+        if institution or (head and is_acronym(head)):
             return "organization"
         if mention.name is not None:
             # Neither a first name nor a title decides it: a trained NER may.
             if mention.ner_label in NER_KINDS:
                 return NER_KINDS[mention.ner_label]
             return (
-                "person"
-                if len(mention.name.split()) >= 2 or not _is_acronym(mention.name)
-                else "organization"
+                "person" if len(mention.name.split()) >= 2 or not is_acronym(mention.name) else "organization"
             )
         return "unknown"
 
@@ -767,17 +787,28 @@ def _without_initials(tokens: list[str]) -> list[str]:
 def _heading_speaker(
     quote: Quote, quotes: list[Quote], quote_starts: list[int]
 ) -> tuple[str, SpeakerKind, str] | None:
-    """A quote heading's speaker: the quote it repeats, else the next quote with a speaker."""
-    heading_text = quote.content[0].text.lower().strip(' .!?«»"–-')
+    """A quote heading's speaker: that of the later quote it repeats or shortens most (most of
+    its words, by their first letters, so "god læring" finds "godt for læringa"), else of the
+    next quote with a speaker."""
+    heading = _stems(quote.content[0].text)
     first_later = bisect.bisect_right(quote_starts, quote.start_char)
     later = [q for q in quotes[first_later : first_later + HEADING_REACH] if q.entity_id is not None]
+    if not later:
+        return None
+    best, best_share = later[0], 0.0
     for other in later:
-        if heading_text and any(heading_text in part.text.lower() for part in other.content):
-            return other.speaker_name or "", other.speaker_kind, other.entity_id  # type: ignore[return-value]
-    if later:
-        first = later[0]
-        return first.speaker_name or "", first.speaker_kind, first.entity_id  # type: ignore[return-value]
-    return None
+        shared = heading & _stems(" ".join(part.text for part in other.content))
+        share = len(shared) / len(heading) if heading else 0.0
+        if share > best_share:
+            best, best_share = other, share
+    if best_share < HEADING_MATCH:
+        best = later[0]
+    return best.speaker_name or "", best.speaker_kind, best.entity_id  # type: ignore[return-value]
+
+
+def _stems(text: str) -> set[str]:
+    """The words of a text of four letters or more, each by its first letters (inflection aside)."""
+    return {word[:HEADING_STEM] for word in words(text.lower()) if len(word) >= HEADING_MIN_WORD}
 
 
 def _description(text: str, articles: frozenset[str]) -> str:
@@ -810,11 +841,6 @@ def _head_word(tokens: list[str], prepositions: frozenset[str]) -> str | None:
     return head
 
 
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return 2 <= len(letters) <= 6 and sum(c.isupper() for c in letters) >= 2
-
-
 def _ngrams(tokens: list[str]) -> list[str]:
     return [
         " ".join(tokens[i:j]) for i in range(len(tokens)) for j in range(i + 1, min(len(tokens), i + 4) + 1)
@@ -825,8 +851,13 @@ def _ngrams(tokens: list[str]) -> list[str]:
     "kilde_coref",
     assigns=["doc.spans", "doc._.kilde_quote_attrs", "doc._.kilde_entities"],
     requires=["doc.spans"],
-    default_config=stage_config("coref", language=None),
+    default_config=stage_config("coref", language=None, model=PACKAGED),
     default_score_weights={"speaker_acc": 1.0, "speaker_kind_acc": 0.0, "addressee_acc": 0.0},
 )
-def make_coref(nlp: Language, name: str, language: str | None, scorer: Scorer | None) -> SpeakerResolver:
-    return SpeakerResolver(stage_lexicon(nlp.lang, language), name, scorer)
+def make_coref(
+    nlp: Language, name: str, language: str | None, model: str | None, scorer: Scorer | None
+) -> SpeakerResolver:
+    """``model``: the speaker-kind model, ``"packaged"`` (kilde's trained model), a path, or ``null``."""
+    return SpeakerResolver(
+        stage_lexicon(nlp.lang, language), name, scorer, packaged_or_path(model, TASK, PACKAGED_MODEL)
+    )

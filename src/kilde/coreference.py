@@ -41,12 +41,20 @@ NOMINAL_DEPS = frozenset({"SUBJ", "DOBJ", "IOBJ", "PUTFYLL", "SPRED", "nsubj", "
 """An adjective with one of these functions stands for a noun ("de eldste", "Mange")."""
 NAME_PARTS = frozenset({"FLAT", "flat", "flat:name"})
 """The later words of a name hang on its first (``Kari`` ← ``Nordmann``): not mentions of their own."""
+NAME_POS = frozenset({"PROPN", "NOUN"})
+NAME_HOSTS = frozenset({"PROPN", "NOUN", "X", "ADJ", "NUM"})
+"""What the first word of a name can be; a name part hung on anything else is a name of its own."""
 EXPLETIVES = frozenset({"FSUBJ", "FOBJ", "expl"})
 """Formal subjects and objects (``det regner``) refer to nothing."""
 COORDINATION = frozenset({"KOORD", "KONJ", "conj", "cc"})
 EDGE_DEPS = frozenset({"KONJ", "IK", "IP", "cc", "punct"})
 SUBJECTS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
 APPOSITIONS = frozenset({"APP", "appos"})
+PREDICATIVES = frozenset({"SPRED", "xcomp", "attr"})
+"""A predicate nominative (``Hagen er leder``) names the subject of its verb."""
+CLAUSE_POS = frozenset({"VERB", "AUX"})
+FUNCTION_POS = frozenset({"DET", "PRON", "ADP", "CCONJ", "SCONJ", "PART", "PUNCT"})
+"""Words whose form a feature may name (a closed class); other words are named by their tag."""
 MAX_MENTION_TOKENS = 40
 """A longer subtree is a clause the parser hung on a noun: the mention is its head's own phrase."""
 WINDOW = 10
@@ -103,6 +111,10 @@ class Mention:
 
 def _mention_heads(tokens: Doc | Span) -> Iterator[Token]:
     for token in tokens:
+        if token.dep_ in NAME_PARTS and token.pos_ in NAME_POS and token.head.pos_ not in NAME_HOSTS:
+            # A name the parser hung on a line break or a conjunction ("Men Hagen"): its own mention.
+            yield token
+            continue
         if token.is_space or token.dep_ in NAME_PARTS or token.dep_ in EXPLETIVES:
             continue
         possessive = token.pos_ == "DET" and "Yes" in token.morph.get("Poss")
@@ -111,14 +123,37 @@ def _mention_heads(tokens: Doc | Span) -> Iterator[Token]:
             yield token
 
 
+BRACKETS = {"(": ")", "[": "]", "«": "»", '"': '"', "'": "'"}
+"""Opening marks and their closing ones: NARC's mentions keep a quote or parenthesis that is
+closed (or opened) inside them (``" Nadverden "``, ``Frode ( Hansen )``), and drop a lone one."""
+CLOSING = {close: open_ for open_, close in BRACKETS.items()}
+
+
 def _trimmed(doc: Doc, indices: list[int]) -> tuple[int, int] | None:
     if not indices:
         return None
     left, right = indices[0], indices[-1]
-    while right > left and (doc[right].is_punct or doc[right].is_space or doc[right].dep_ in EDGE_DEPS):
-        right -= 1
-    while left < right and (doc[left].is_punct or doc[left].is_space or doc[left].dep_ in EDGE_DEPS):
-        left += 1
+
+    def edge(token: Token) -> bool:
+        return token.is_punct or token.is_space or token.dep_ in EDGE_DEPS
+
+    def closes(at: int) -> bool:
+        opening = CLOSING.get(doc[at].text)
+        return opening is not None and any(doc[k].text == opening for k in range(left, at))
+
+    def opens(at: int) -> bool:
+        closing = BRACKETS.get(doc[at].text)
+        return closing is not None and any(doc[k].text == closing for k in range(at + 1, right + 1))
+
+    moved = True
+    while moved:
+        moved = False
+        while right > left and edge(doc[right]) and not closes(right):
+            right -= 1
+            moved = True
+        while left < right and edge(doc[left]) and not opens(left):
+            left += 1
+            moved = True
     return left, right + 1
 
 
@@ -227,6 +262,30 @@ def _agreement(a: str, b: str) -> str:
     return "yes" if set(a.split("|")) & set(b.split("|")) else "no"
 
 
+def _clause(token: Token) -> int:
+    """The token index of the verb whose clause holds ``token`` (the sentence root if none)."""
+    node = token.head
+    while node.pos_ not in CLAUSE_POS and node.head.i != node.i:
+        node = node.head
+    return node.i
+
+
+def _dominates(ancestor: Token, token: Token) -> bool:
+    return any(a.i == ancestor.i for a in token.ancestors)
+
+
+def _edge_word(token: Token) -> str:
+    """A first or last word as a feature value: its form for a closed-class word, else its tag."""
+    return token.lower_ if token.pos_ in FUNCTION_POS else token.pos_
+
+
+def _acronym(short: Mention, long: Mention) -> bool:
+    """``short`` is the initials of ``long``'s capitalised words (``FN``, ``SV``)."""
+    text = short.head.text
+    initials = "".join(t.text[0] for t in long.span if t.text[:1].isupper())
+    return len(text) >= 2 and text.isupper() and text == initials
+
+
 def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[str, float]:
     """What the model reads about ``antecedent`` as what ``anaphor`` refers back to; ``rank``: how
     many candidates of the antecedent's kind stand closer to the anaphor."""
@@ -244,6 +303,20 @@ def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[
     if i.coordinated or j.coordinated:
         features[f"coordinated={i.coordinated}>{j.coordinated}"] = 1.0
     features[f"antecedent_entity={i.entity}|{j.kind}"] = 1.0
+    # Conjunctions that let one weight serve one kind of pair at one distance (Durrett & Klein 2013).
+    features[f"kinds={kinds}|sentences={_bucket(sentences)}"] = 1.0
+    features[f"dep={i.head.dep_}>{j.head.dep_}|{kinds}"] = 1.0
+    features[f"antecedent_first={_edge_word(i.span[0])}|{j.kind}"] = 1.0
+    features[f"antecedent_last={_edge_word(i.span[-1])}|{j.kind}"] = 1.0
+    if sentences == 0:
+        same_clause = _clause(i.head) == _clause(j.head)
+        if i.subject and same_clause:
+            # "sin", "seg": bound by the subject of their own clause.
+            features[f"clause_subject|{j.form if j.kind in PRONOUN_KINDS else j.kind}"] = 1.0
+        if _dominates(i.head.head, j.head):
+            features[f"c_command|same_clause={same_clause}|{kinds}"] = 1.0
+        if i.subject and j.head.dep_ in PREDICATIVES and j.head.head.i == i.head.head.i:
+            features[f"predicative|{kinds}"] = 1.0
     if i.subject:
         features[f"antecedent_subject|{j.kind}"] = 1.0
     if j.apposition_to == i.head.i:
@@ -257,6 +330,12 @@ def pair_features(anaphor: Mention, antecedent: Mention, rank: int = 0) -> dict[
             features[f"same_head_new_words|{kinds}"] = 1.0
     elif j.form in i.words:
         features[f"head_in_antecedent|{kinds}"] = 1.0
+    if j.text and i.text and j.text != i.text and f" {j.text} " in f" {i.text} ":
+        features[f"text_contained|{kinds}"] = 1.0
+    if i.span[-1].lower_ == j.span[-1].lower_:
+        features[f"same_last|{kinds}"] = 1.0
+    if _acronym(j, i) or _acronym(i, j):
+        features["acronym"] = 1.0
     shared_names = i.names & j.names
     if shared_names:
         features[f"shared_name|{kinds}"] = 1.0
@@ -327,6 +406,10 @@ def new_entity_features(anaphor: Mention, candidates: Sequence[tuple[Mention, in
         features[f"new|head={anaphor.lemma}"] = 1.0
     if anaphor.subject:
         features[f"new|subject|{anaphor.kind}"] = 1.0
+    features[f"new|dep={anaphor.head.dep_}|{anaphor.kind}"] = 1.0
+    features[f"new|first={_edge_word(anaphor.span[0])}|{anaphor.kind}"] = 1.0
+    features[f"new|last={_edge_word(anaphor.span[-1])}|{anaphor.kind}"] = 1.0
+    features[f"new|length={_bucket(len(anaphor.span))}|{anaphor.kind}"] = 1.0
     if anaphor.quoted:
         features[f"new|quoted|{anaphor.form if anaphor.kind in PRONOUN_KINDS else anaphor.kind}"] = 1.0
     if any(_shares_word(anaphor, candidate) for candidate, _ in candidates):

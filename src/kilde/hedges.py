@@ -62,8 +62,6 @@ TASK = "hedge"
 """The :class:`kilde.linear.LinearModel` task of a learned hedge-word model."""
 PACKAGED_MODEL = Path(__file__).parent / "models" / "hedges.json"
 """The model trained on the whole corpus (``training/hedges/train.py --all``)."""
-LEARNED = "learned"
-"""The label of a marker the model found."""
 CANDIDATE_POS = frozenset({"ADV", "AUX", "VERB", "ADJ", "PART"})
 """The words the model reads: hedges are adverbs, modal and perception verbs, and adjectives."""
 REPORTATIVE = "reportative"
@@ -367,9 +365,13 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         markers: list[Span] = []
         for i in accepted:
             if markers and markers[-1].end >= i:
-                markers[-1] = Span(doc, markers[-1].start, max(markers[-1].end, i + 1), label=LEARNED)
+                merged = markers[-1]
+                markers[-1] = Span(doc, merged.start, max(merged.end, i + 1), label=merged.label_)
             else:
-                markers.append(Span(doc, i, self._particles_end(doc, i), label=LEARNED))
+                # The model judges epistemic words ("kanskje", "ser ut til"); a "skal" it accepts
+                # is the reportative one.
+                kind = REPORTATIVE if doc[i].lower in self.skal_ids else EPISTEMIC
+                markers.append(Span(doc, i, self._particles_end(doc, i), label=kind))
         return markers
 
     def _particles_end(self, doc: Doc, i: int) -> int:

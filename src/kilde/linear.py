@@ -167,3 +167,38 @@ def fit(
     weights = adam(gradient, len(matrix.names), steps, learning_rate)
     meta = {"examples": len(examples), "positives": int(y.sum()), "l2": l2, "steps": steps}
     return LinearModel(task, kept_weights(matrix.names, weights), meta=meta)
+
+
+def fit_choices(
+    task: str,
+    choices: Sequence[tuple[Sequence[Mapping[str, float]], Sequence[int]]],
+    l2: float = 1.0,
+    steps: int = 300,
+    learning_rate: float = 0.1,
+) -> LinearModel:
+    """A model that picks one of several options, each a feature dictionary: a softmax over each
+    choice's options (their scores), trained by full-batch Adam on the log of the probability of
+    the options that are right (each choice's second item: indices into its options).
+
+    The loss is the mean negative log probability plus ``l2 / 2 / n × |w|²``; deterministic.
+    """
+    matrix = SparseRows.of(features for options, _ in choices for features in options)
+    sizes = numpy.array([len(options) for options, _ in choices])
+    first = numpy.concatenate(([0], numpy.cumsum(sizes)[:-1])).astype(numpy.int64)
+    group = numpy.repeat(numpy.arange(len(choices)), sizes)
+    is_right = numpy.zeros(matrix.count)
+    for start, (_, right) in zip(first, choices, strict=True):
+        is_right[start + numpy.array(right, dtype=numpy.int64)] = 1.0
+    n = max(1, len(choices))
+
+    def gradient(weights: numpy.ndarray) -> numpy.ndarray:
+        scores = matrix.scores(weights)
+        e = numpy.exp(scores - numpy.maximum.reduceat(scores, first)[group])
+        p = e / numpy.add.reduceat(e, first)[group]
+        right = e * is_right
+        q = right / numpy.add.reduceat(right, first)[group]
+        return (matrix.back(p - q) + l2 * weights) / n
+
+    weights = adam(gradient, len(matrix.names), steps, learning_rate)
+    meta = {"choices": len(choices), "options": matrix.count, "l2": l2, "steps": steps}
+    return LinearModel(task, kept_weights(matrix.names, weights), meta=meta | {"objective": "softmax"})

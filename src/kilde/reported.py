@@ -42,6 +42,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
+from kilde.names import SUBJECT_DEPS
 from kilde.text import Ranges, doc_has_parse, doc_text
 from kilde.types import Quote, read_quotes, write_quotes
 
@@ -54,7 +55,6 @@ CLAUSE_HEADS = frozenset({"VERB", "AUX"})
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN"})
 LINKING_POS = frozenset({"ADP", "SCONJ"})
 OBJECT_OF_PREPOSITION = frozenset({"PUTFYLL", "obl", "nmod", "obj"})
-SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})
 FORMAL_SUBJECT_DEPS = frozenset({"FSUBJ", "expl"})
 """``mener det er for seint``: a clause whose subject is the formal ``det`` is a clause too."""
 COORDINATED = frozenset({"KOORD", "conj"})

@@ -39,6 +39,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
+from kilde.names import SUBJECT_DEPS
 from kilde.text import Paragraph, Ranges, doc_has_parse, paragraphs
 from kilde.types import Quote, read_quotes, write_quotes
 
@@ -56,8 +57,9 @@ MAX_PHRASE_TOKENS = 6
 MAX_CANDIDATES = 24
 """Candidates per quote at most, the nearest kept (the corpus's quotes have 6.5 on average)."""
 SPEAKER_ENTITY_LABELS = frozenset({"PER", "ORG", "GPE_ORG", "GPE_LOC", "LOC", "PROD", "EVT"})
-SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "expl"})
 NOUN_POS = frozenset({"NOUN", "PROPN"})
+PHRASE_LEFT_DEPS = frozenset({"DET", "ATR", "FLAT", "det", "amod", "compound", "nmod:poss", "flat:name"})
+"""Words before a subject noun that belong to its phrase (NDT's labels and UD's)."""
 
 SpeakerDecision = Callable[[Quote, list["Candidate"]], "Candidate | None"]
 """Given a quote and its candidates, the one to name as its speaker (None: keep the rules')."""
@@ -211,14 +213,30 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
         features["lines_before"] = float(max(0, context.first_line - line))
         features["lines_after"] = float(max(0, line - context.last_line))
         features["same_line"] = float(context.first_line <= line <= context.last_line)
-        if line >= 0 and context.lines.text_of(line).rstrip().endswith(":"):
+        line_text = context.lines.text_of(line).rstrip(' »”"')
+        if line >= 0 and line_text.endswith(":"):
             features["line_ends_colon"] = 1.0
+        if line_text.endswith("?") and not context.first_line <= line <= context.last_line:
+            # A question on a line of its own is the interviewer's: the person it names is
+            # asked about or asked, and the next answer is rarely theirs.
+            features["question_line"] = 1.0
+        sentence_of = context.view.sentence_of
+        sentences_before = sentence_of[context.quote_token] - sentence_of[root.i]
+        if span.end_char <= quote.start_char:
+            features["sentences_before"] = math.log1p(max(0, sentences_before))
+            if sentences_before == 1 and root.dep_ in SUBJECT_DEPS:
+                # "Han forklarer hvorfor. – …": the sentence before the quote is about its speaker.
+                features[f"subject_of_sentence_before|tagless={quote.cue is None}"] = 1.0
+        name_words = [t.lower_ for t in span if t.pos_ == "PROPN"]
+        if name_words:
+            # The person an interview or a portrait is about is named again and again.
+            mentions = max(context.view.name_mentions(word, quote.start_char) for word in name_words)
+            features["name_mentions_before"] = math.log1p(mentions)
         if quote.cue is not None:
             cue = quote.cue
             features["cue_distance"] = math.log1p(
                 min(abs(span.start - cue.end), abs(cue.start - span.end)) if not _overlap(span, cue) else 0
             )
-            sentence_of = context.view.sentence_of
             features["same_sentence_as_cue"] = float(sentence_of[span.root.i] == sentence_of[cue.start])
             governed = cue.start <= root.head.i < cue.end
             features["subject_of_cue"] = float(governed and root.dep_ in SUBJECT_DEPS)
@@ -249,6 +267,8 @@ class _DocView:
     """The characters inside any quote's content."""
     sentence_of: list[int]
     """Each token's sentence number."""
+    name_positions: dict[str, list[int]]
+    """Where each proper noun (lower-cased) stands, in text order."""
 
     @classmethod
     def of(cls, doc: Doc, quotes: Sequence[Quote], pronouns: Collection[str]) -> _DocView:
@@ -258,13 +278,31 @@ class _DocView:
             phrases,
             [span.start_char for _, span in phrases],
             Ranges((part.start_char, part.end_char) for quote in quotes for part in quote.content),
-            list(itertools.accumulate(1 if token.is_sent_start and token.i else 0 for token in doc)),
+            # A line break the parser made a sentence of its own is no sentence between two others.
+            list(
+                itertools.accumulate(
+                    1 if token.is_sent_start and token.i and not token.is_space else 0 for token in doc
+                )
+            ),
+            _name_positions(doc),
         )
+
+    def name_mentions(self, word: str, before_char: int) -> int:
+        """How often the proper noun ``word`` stands before ``before_char``."""
+        return bisect.bisect_left(self.name_positions.get(word, []), before_char)
 
     def phrases_within(self, start_char: int, end_char: int) -> list[tuple[str, Span]]:
         first = bisect.bisect_left(self.phrase_starts, start_char)
         last = bisect.bisect_left(self.phrase_starts, end_char)
         return [(source, span) for source, span in self.phrases[first:last] if span.end_char <= end_char]
+
+
+def _name_positions(doc: Doc) -> dict[str, list[int]]:
+    positions: dict[str, list[int]] = {}
+    for token in doc:
+        if token.pos_ == "PROPN":
+            positions.setdefault(token.lower_, []).append(token.idx)
+    return positions
 
 
 def _phrases(doc: Doc, pronouns: Collection[str]) -> Iterator[tuple[str, Span]]:
@@ -278,7 +316,7 @@ def _phrases(doc: Doc, pronouns: Collection[str]) -> Iterator[tuple[str, Span]]:
         elif token.pos_ in NOUN_POS and token.dep_ in SUBJECT_DEPS and token.ent_iob_ == "O":
             left = token.i
             for child in token.lefts:
-                if child.dep_ in ("det", "amod", "compound", "nmod:poss", "flat:name"):
+                if child.dep_ in PHRASE_LEFT_DEPS:
                     left = min(left, child.left_edge.i)
             left = max(left, token.i - MAX_PHRASE_TOKENS + 1)
             yield "subject", doc[left : token.i + 1]
@@ -295,6 +333,11 @@ class _QuoteContext:
     @property
     def lines(self) -> _Lines:
         return self.view.lines
+
+    @property
+    def quote_token(self) -> int:
+        """The quote's first token."""
+        return self.quote.content[0].start
 
 
 class _Lines:

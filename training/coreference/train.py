@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy
 from spacy.tokens import Doc, DocBin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -129,28 +128,9 @@ def choices(document: Parsed) -> list[Choice]:
 
 def fit(documents: Sequence[list[Choice]], l2: float = L2, steps: int = STEPS) -> LinearModel:
     """A mention-ranking model: a softmax over each mention's options (new entity or a candidate),
-    trained by full-batch Adam on the log of the probability of the options NARC allows."""
-    every = [c for document in documents for c in document]
-    matrix = linear.SparseRows.of(features for choice in every for features in choice.options)
-    sizes = numpy.array([len(choice.options) for choice in every])
-    first = numpy.concatenate(([0], numpy.cumsum(sizes)[:-1]))
-    group = numpy.repeat(numpy.arange(len(every)), sizes)
-    is_gold = numpy.zeros(matrix.count)
-    for start, choice in zip(first, every, strict=True):
-        is_gold[start + numpy.array(choice.right)] = 1.0
-    n = max(1, len(every))
-
-    def gradient(weights: numpy.ndarray) -> numpy.ndarray:
-        scores = matrix.scores(weights)
-        e = numpy.exp(scores - numpy.maximum.reduceat(scores, first)[group])
-        p = e / numpy.add.reduceat(e, first)[group]
-        gold = e * is_gold
-        q = gold / numpy.add.reduceat(gold, first)[group]
-        return (matrix.back(p - q) + l2 * weights) / n
-
-    weights = linear.adam(gradient, len(matrix.names), steps, LEARNING_RATE)
-    meta = {"choices": len(every), "options": matrix.count, "l2": l2, "steps": steps, "objective": "ranking"}
-    return LinearModel(TASK, linear.kept_weights(matrix.names, weights), meta=meta)
+    trained on the log of the probability of the options NARC allows (:func:`linear.fit_choices`)."""
+    every = [(choice.options, choice.right) for document in documents for choice in document]
+    return linear.fit_choices(TASK, every, l2=l2, steps=steps, learning_rate=LEARNING_RATE)
 
 
 def score(held_out: Sequence[tuple[LinearModel, Parsed]]) -> dict[str, object]:
