@@ -18,13 +18,14 @@ It reads the trained parse and entities, so it does nothing in a pipeline withou
 from __future__ import annotations
 
 import bisect
-import itertools
 import math
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
+import numpy
+from spacy.attrs import IDX, IS_SPACE, LOWER, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -272,19 +273,28 @@ class _DocView:
 
     @classmethod
     def of(cls, doc: Doc, quotes: Sequence[Quote], pronouns: Collection[str]) -> _DocView:
-        phrases = sorted(_phrases(doc, pronouns), key=lambda pair: (pair[1].start_char, pair[1].end_char))
+        # The columns every pass needs, read once as arrays: a Token object per word per pass
+        # would cost more than the ranker's own work.
+        columns = doc.to_array([SENT_START, IS_SPACE, POS, LOWER, IDX])
+        strings = doc.vocab.strings
+        # A line break the parser made a sentence of its own is no sentence between two others.
+        starts = (columns[:, 0] == 1) & (columns[:, 1] == 0)
+        starts[:1] = False
+        is_noun = numpy.isin(columns[:, 2], [strings[pos] for pos in (*NOUN_POS, "PRON")])
+        phrases = sorted(
+            _phrases(doc, pronouns, numpy.flatnonzero(is_noun).tolist()),
+            key=lambda pair: (pair[1].start_char, pair[1].end_char),
+        )
+        names: dict[str, list[int]] = {}
+        for lower, idx in columns[columns[:, 2] == strings["PROPN"]][:, 3:5].tolist():
+            names.setdefault(strings[lower], []).append(idx)
         return cls(
             _Lines(paragraphs(doc, skip_boilerplate=False)),
             phrases,
             [span.start_char for _, span in phrases],
             Ranges((part.start_char, part.end_char) for quote in quotes for part in quote.content),
-            # A line break the parser made a sentence of its own is no sentence between two others.
-            list(
-                itertools.accumulate(
-                    1 if token.is_sent_start and token.i and not token.is_space else 0 for token in doc
-                )
-            ),
-            _name_positions(doc),
+            numpy.cumsum(starts).tolist(),
+            names,
         )
 
     def name_mentions(self, word: str, before_char: int) -> int:
@@ -297,20 +307,13 @@ class _DocView:
         return [(source, span) for source, span in self.phrases[first:last] if span.end_char <= end_char]
 
 
-def _name_positions(doc: Doc) -> dict[str, list[int]]:
-    positions: dict[str, list[int]] = {}
-    for token in doc:
-        if token.pos_ == "PROPN":
-            positions.setdefault(token.lower_, []).append(token.idx)
-    return positions
-
-
-def _phrases(doc: Doc, pronouns: Collection[str]) -> Iterator[tuple[str, Span]]:
-    """Entities of a speaking kind, third-person pronouns and the parse's subject noun phrases."""
+def _phrases(doc: Doc, pronouns: Collection[str], nominals: Sequence[int]) -> Iterator[tuple[str, Span]]:
+    """Entities of a speaking kind, third-person pronouns and the parse's subject noun phrases;
+    ``nominals``: the indices of the Doc's nouns, names and pronouns."""
     for ent in doc.ents:
         if ent.label_ in SPEAKER_ENTITY_LABELS:
             yield "entity", ent
-    for token in doc:
+    for token in (doc[i] for i in nominals):
         if token.pos_ == "PRON" and token.lower_ in pronouns:
             yield "pronoun", doc[token.i : token.i + 1]
         elif token.pos_ in NOUN_POS and token.dep_ in SUBJECT_DEPS and token.ent_iob_ == "O":
