@@ -21,8 +21,10 @@ from spacy.tokens import Doc
 from kilde import linear
 from kilde.annotations.stats import folded_annotations
 from kilde.annotations.store import Annotation, load_source
+from kilde.annotations.store import Quote as GoldQuote
 from kilde.linear import LinearModel
 from kilde.pipeline import STAGES, analyse_text, build_pipeline
+from kilde.types import Quote
 
 
 class FoldedExample(Protocol):
@@ -130,6 +132,19 @@ MATCH_DICE = 0.5
 def dice(a: set[int], b: set[int]) -> float:
     """The scorer's overlap of two contents (``kilde eval``: 2·|A∩B| / (|A|+|B|))."""
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def matching_gold(quote: Quote, gold: Sequence[GoldQuote]) -> GoldQuote | None:
+    """The annotated quote that ``quote`` matches as ``kilde eval`` matches (the best Dice of the
+    contents, at least :data:`MATCH_DICE`; the later one on a tie), or None."""
+    predicted = content_chars([(part.start_char, part.end_char) for part in quote.content])
+    best, best_dice = None, MATCH_DICE
+    for candidate in gold:
+        chars = content_chars([tuple(part) for part in candidate.content])  # type: ignore[misc]
+        score = dice(predicted, chars)
+        if score >= best_dice:
+            best, best_dice = candidate, score
+    return best
 
 
 def matches(a: set[int], b: set[int]) -> bool:

@@ -25,11 +25,10 @@ from spacy.language import Language
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from learned_models import LinearModelTraining, Scores, content_chars, corpus_examples, dice, run
+from learned_models import LinearModelTraining, Scores, corpus_examples, matching_gold, run
 
 from kilde import linear
 from kilde.annotations.store import Annotation, load_source
-from kilde.annotations.store import Quote as GoldQuote
 from kilde.evaluate import RELAYED_KINDS, speaker_right
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
@@ -52,13 +51,6 @@ class KindExample:
     rules: str
 
 
-def _matching_gold(quote: Quote, gold: Sequence[GoldQuote]) -> GoldQuote | None:
-    predicted = content_chars([(part.start_char, part.end_char) for part in quote.content])
-    scored = [(dice(predicted, content_chars([tuple(p) for p in g.content])), g) for g in gold]  # type: ignore[misc]
-    best = max(scored, key=lambda pair: pair[0], default=(0.0, None))
-    return best[1] if best[0] >= 0.5 else None
-
-
 def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[KindExample]:
     doc = analyse_text(nlp, load_source(annotation.source_set, annotation.id).text)
     quotes = read_quotes(doc)
@@ -71,7 +63,7 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[KindEx
     out: list[KindExample] = []
     for quote in quotes:
         entity = entities.get(quote.entity_id or "")
-        gold = _matching_gold(quote, annotation.quotes)
+        gold = matching_gold(quote, annotation.quotes)
         if entity is None or gold is None or gold.speaker is None:
             continue
         if not speaker_right(quote.speaker_name, gold.speaker, gold.speaker_aliases, gold.speaker_kind):

@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from learned_models import LinearModelTraining, corpus_examples, run
+from learned_models import LinearModelTraining, corpus_examples, matching_gold, run
 
 from kilde import linear
 from kilde.annotations.store import Annotation, load_source
@@ -45,7 +45,6 @@ CUE_MODEL = HERE.parent / "attribution" / "output" / "cue-all" / "cue_model"
 """The learned cue recognizer the quotes are made with, when it is there (made as
 docs/models.md describes; not shipped, it was too slow). The shipped ranker was trained with it."""
 L2 = 1.0
-MATCH_DICE = 0.5
 
 
 @dataclass
@@ -56,23 +55,6 @@ class Group:
     candidates: list[dict[str, float]]
     labels: list[bool]
     rules_right: bool
-
-
-def _chars(spans: list[tuple[int, int]]) -> set[int]:
-    return {i for start, end in spans for i in range(start, end)}
-
-
-def _matching_gold(quote: Quote, gold: list[GoldQuote]) -> GoldQuote | None:
-    predicted = _chars([(s.start_char, s.end_char) for s in quote.content])
-    best, best_dice = None, MATCH_DICE
-    for candidate in gold:
-        chars = _chars([tuple(part) for part in candidate.content])  # type: ignore[misc]
-        if not chars or not predicted:
-            continue
-        dice = 2 * len(predicted & chars) / (len(predicted) + len(chars))
-        if dice >= best_dice:
-            best, best_dice = candidate, dice
-    return best
 
 
 def _is_right(candidate: Candidate, gold: GoldQuote) -> bool:
@@ -96,7 +78,7 @@ def groups_of(annotation: Annotation, fold: int, nlp: Language) -> list[Group]:
     out: list[Group] = []
 
     def answer(quote: Quote, candidates: list[Candidate]) -> None:
-        gold = _matching_gold(quote, annotation.quotes)
+        gold = matching_gold(quote, annotation.quotes)
         if gold is None or gold.speaker is None or not candidates:
             return None
         labels = [_is_right(c, gold) for c in candidates]
