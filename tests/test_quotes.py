@@ -177,6 +177,17 @@ def test_journalists_question_is_not_a_quote_but_the_answer_is(nb: Language) -> 
     assert contents(quote) == ["Fordi det var for farlig å kjøre der i natt"]
 
 
+def test_a_question_that_goes_on_in_the_next_line_is_not_a_quote() -> None:
+    # A line per sentence: the journalist's statement, the question, the answer; an answer
+    # followed by the next question (first person, not second) stays a quote.
+    text = (
+        "– Du har jobbet her i tjue år .\nEr du overrasket over kritikken ?\n"
+        "– Nei , jeg har hørt den før .\nHva skjer nå ?\n– Vi fortsetter som før .\n"
+    )
+    quotes = direct_quotes(kilde.load("nb"), text)
+    assert [contents(q) for q in quotes] == [["Nei , jeg har hørt den før"], ["Vi fortsetter som før"]]
+
+
 def test_question_with_tagged_answer(nb: Language) -> None:
     text = "– Hvorfor stengte dere veien?\n\n– Fordi det var for farlig, sier Vik."
     [quote] = direct_quotes(nb, text)

@@ -105,7 +105,7 @@ class QuoteFinder(LearnedComponent):
                 last = self.dash_quote_end(doc, paras, i, cue_by_start, layout)
                 following = paras[last + 1] if last + 1 < len(paras) else None
                 quote = self._dash_quote(doc, para, paras[last], following, cue_by_start)
-                if quote is not None:
+                if quote is not None and not (quote.cue is None and _question_goes_on(doc, paras, i, last)):
                     quotes.append(quote)
                 i = last + 1
                 continue
@@ -411,6 +411,26 @@ MAX_GUILLEMET_LINES = 20
 """A «…» quote runs over at most this many lines after the one it opens on."""
 DASH_LIST_RUN = 3
 """Consecutive dash lines without a finite verb that make a list rather than speech."""
+
+
+def _question_goes_on(doc: Doc, paras: list[Paragraph], first: int, last: int) -> bool:
+    """Whether the dash lines ``first`` to ``last`` open an interviewer's question that goes on in
+    the next line, answered by the dash line after it ("– Du er lege. / Er du overrasket? / –
+    Nei."): in a text with a line per sentence the question's first sentence looks like a quote.
+    The journalist addresses the interviewee ("du", "dere") and speaks not for himself; an answer
+    before a question line speaks for the speaker ("jeg", "vi")."""
+    if last + 2 >= len(paras):
+        return False
+    question, answer = paras[last + 1], paras[last + 2]
+    if not (
+        question.dash_body_start is None
+        and question.text.rstrip(' »”"').endswith("?")
+        and answer.dash_body_start is not None
+    ):
+        return False
+    span = doc.char_span(paras[first].start, paras[last].end, alignment_mode="expand")
+    persons = {person for token in span or () if token.pos_ == "PRON" for person in token.morph.get("Person")}
+    return "2" in persons and "1" not in persons
 
 
 def _dash_list_lines(doc: Doc, paras: Sequence[Paragraph]) -> set[int]:
