@@ -9,7 +9,7 @@ mention carry, is its head an institution or a document?). The endings are langu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,11 @@ class RoleNouns:
     stems: frozenset[str]
     endings: tuple[str, ...]
     any_ending: int = 0
+    _stem_tuple: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """The stems as a tuple: ``str.endswith`` tests them all in one call."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_stem_tuple", tuple(self.stems))
 
     def stem_of(self, word: str) -> str | None:
         """``word`` (lower case) without its ending, when that ends in one of the stems."""
@@ -33,7 +38,7 @@ class RoleNouns:
             if ending and not word.endswith(ending):
                 continue
             stem = word[: len(word) - len(ending)] if ending else word
-            if any(stem.endswith(s) for s in self.stems):
+            if stem.endswith(self._stem_tuple):
                 return stem
         return None
 
