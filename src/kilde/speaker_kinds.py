@@ -96,14 +96,20 @@ def best_kind(model: LinearModel, features: Mapping[str, float]) -> SpeakerKind:
     return cast(SpeakerKind, best)
 
 
-def relabel(
-    model: LinearModel, entities: Sequence[Entity], quotes: Sequence[Quote], first_names: Collection[str]
-) -> None:
-    """Give every entity that speaks the kind the model chooses, and its quotes that kind."""
+def quotes_by_entity(quotes: Sequence[Quote]) -> dict[str, list[Quote]]:
+    """Each speaking entity's quotes, by entity id: what :func:`entity_features` reads of them."""
     by_entity: dict[str, list[Quote]] = {}
     for quote in quotes:
         if quote.entity_id is not None:
             by_entity.setdefault(quote.entity_id, []).append(quote)
+    return by_entity
+
+
+def relabel(
+    model: LinearModel, entities: Sequence[Entity], quotes: Sequence[Quote], first_names: Collection[str]
+) -> None:
+    """Give every entity that speaks the kind the model chooses, and its quotes that kind."""
+    by_entity = quotes_by_entity(quotes)
     for entity in entities:
         spoken = by_entity.get(entity.id)
         if not spoken:

@@ -33,8 +33,15 @@ from kilde.evaluate import RELAYED_KINDS, speaker_right
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
 from kilde.pipeline import analyse_text, build_pipeline
-from kilde.speaker_kinds import PACKAGED_MODEL, TASK, best_kind, entity_features, option_features
-from kilde.types import SPEAKER_KINDS, Quote, read_entities, read_quotes
+from kilde.speaker_kinds import (
+    PACKAGED_MODEL,
+    TASK,
+    best_kind,
+    entity_features,
+    option_features,
+    quotes_by_entity,
+)
+from kilde.types import SPEAKER_KINDS, read_entities, read_quotes
 
 HERE = Path(__file__).parent
 L2 = 1.0
@@ -56,10 +63,7 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[KindEx
     quotes = read_quotes(doc)
     entities = {entity.id: entity for entity in read_entities(doc)}
     first_names = Lexicon.load(annotation.language).first_names
-    by_entity: dict[str, list[Quote]] = {}
-    for quote in quotes:
-        if quote.entity_id in entities:
-            by_entity.setdefault(quote.entity_id, []).append(quote)  # type: ignore[arg-type]
+    by_entity = quotes_by_entity(quotes)
     out: list[KindExample] = []
     for quote in quotes:
         entity = entities.get(quote.entity_id or "")
