@@ -7,6 +7,8 @@ Bokmål pipeline and skip without it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 import spacy
 from spacy.language import Language
@@ -18,12 +20,15 @@ from kilde.coreference import (
     PACKAGED_MODEL,
     TASK,
     Coreference,
+    Mention,
+    PersonWords,
     antecedent_candidates,
     chains,
     cluster,
     find_mentions,
     pair_features,
 )
+from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
 from kilde.pipeline import MODELS_DIR, load_model
 from kilde.scoring import score_coreference
@@ -120,6 +125,57 @@ def test_pronoun_features_name_the_pronoun_and_the_antecedent_kind(story: Doc) -
     features = pair_features(pronoun, name)
     assert features["pronoun=hun|name"] == 1.0
     assert features["kinds=name>pronoun"] == 1.0
+
+
+def mention(mentions: Sequence[Mention], text: str) -> Mention:
+    return next(m for m in mentions if m.span.text == text)
+
+
+@pytest.fixture(scope="module")
+def people() -> PersonWords:
+    return PersonWords.of(Lexicon.load("nb"))
+
+
+def test_the_sex_of_a_mention_comes_from_first_names_nouns_and_the_owner_of_a_possessive(
+    parser: Language, people: PersonWords
+) -> None:
+    doc = parser("Moren til Tore Vik sa at hennes bil var stjålet, og han lette etter den.")
+    mentions = find_mentions(doc, people=people)
+    assert mention(mentions, "Tore Vik").sex == "m"
+    assert mention(mentions, "han").sex == "m"
+    # The possessive agrees with "bil" in the morphology; its owner is a woman.
+    assert mention(mentions, "hennes").sex == "f"
+    assert any(m.sex == "f" and m.head.lower_ == "moren" for m in mentions)
+    assert mention(mentions, "Tore Vik").person
+
+
+def test_a_surname_alone_takes_the_sex_of_the_full_name_before_it(
+    parser: Language, people: PersonWords
+) -> None:
+    doc = parser("Tone Brekke fikk prisen. Senere takket Brekke juryen.")
+    mentions = find_mentions(doc, people=people)
+    assert mention(mentions, "Brekke").sex == "f"
+
+
+def test_pronoun_features_say_whether_the_sexes_agree(parser: Language, people: PersonWords) -> None:
+    mentions = find_mentions(parser("Tone Brekke kom sent. Han beklaget."), people=people)
+    features = pair_features(mention(mentions, "Han"), mention(mentions, "Tone Brekke"))
+    assert features["same_sex=False|name>pronoun"] == 1.0
+    assert features["pronoun=han|sex=f|person=True"] == 1.0
+
+
+def test_a_genitive_name_matches_the_name_without_its_ending(parser: Language) -> None:
+    mentions = find_mentions(parser("Abraham Lincoln holdt en tale. Lincolns ord ble husket."))
+    genitive = next(m for m in mentions if m.head.text == "Lincolns")
+    features = pair_features(genitive, mention(mentions, "Abraham Lincoln"))
+    assert features["shared_name|name>name"] == 1.0
+
+
+def test_a_noun_that_ends_a_compound_before_it_is_a_feature(parser: Language) -> None:
+    mentions = find_mentions(parser("Pasienten kom til Florø sentralsjukehus. Sjukehuset sende ho heim."))
+    anaphor = mention(mentions, "Sjukehuset")
+    antecedent = next(m for m in mentions if "sentralsjukehus" in m.span.text)
+    assert any(name.startswith("compound_head|") for name in pair_features(anaphor, antecedent))
 
 
 def test_the_model_links_pronouns_to_the_name_they_follow(story: Doc) -> None:

@@ -67,6 +67,9 @@ class Lexicon:
     """Prepositional cues (``ifølge``, ``ifølgje``)."""
     pronouns: dict[str, str]
     """Personal pronoun -> gender or number: ``m``, ``f``, ``pl`` or ``n``."""
+    possessives: dict[str, str]
+    """Possessive pronoun -> its owner's gender or number (``hennes f``): the morphology gives the
+    gender of the thing owned."""
     titles: frozenset[str]
     """Role nouns in their indefinite form (``statsminister``, ``operasjonsleder``)."""
     media: frozenset[str]
@@ -184,6 +187,7 @@ def _load(language: str) -> Lexicon:
         direct_only_verbs=words("direct_only_verbs"),
         according_to=words("according_to"),
         pronouns=_pairs(_read_entries(language, "pronouns")),
+        possessives=_pairs(_read_entries(language, "possessives")),
         titles=words("titles"),
         media=frozenset(_read_entries(language, "media")),
         document_nouns=words("document_nouns"),

@@ -35,6 +35,7 @@ from kilde.coreference import (
     PACKAGED_MODEL,
     TASK,
     Mention,
+    PersonWords,
     antecedent_probabilities,
     find_mentions,
     link,
@@ -80,8 +81,9 @@ def parsed_documents() -> list[Parsed]:
             docs = list(nlp.pipe((make_doc(nlp, d.text) for d in documents), batch_size=8))
             cache.parent.mkdir(exist_ok=True)
             DocBin(docs=docs).to_disk(cache)
+        people = PersonWords.of(Lexicon.load(language))
         for narc, doc in zip(documents, docs, strict=True):
-            mentions = find_mentions(doc)
+            mentions = find_mentions(doc, people=people)
             out.append(Parsed(narc, doc, mentions, _entities(narc, doc, mentions)))
     return out
 
