@@ -30,8 +30,7 @@ GOLD = {
     "id": "test-buss",
     "language": "nb",
     "text": (
-        "– Vi har ikke råd til å kjøre tom buss, sier Kari Nordmo.\n\n"
-        "Hun skal ha bedt fylket om mer penger."
+        "– Vi har ikke råd til å kjøre tom buss, sier Kari Nordmo.\n\nHun skal ha bedt fylket om mer penger."
     ),
     "quotes": [
         {

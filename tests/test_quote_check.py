@@ -50,6 +50,14 @@ def test_features_read_the_cue_the_speaker_and_the_content() -> None:
     assert found["cue_before_content"] == 1.0
 
 
+def test_features_refuse_a_quote_the_stage_never_judges() -> None:
+    doc = before_check(TEXT)
+    [indirect] = [q for q in read_quotes(doc) if is_checked(q)]
+    indirect.cue = None
+    with pytest.raises(ValueError, match="cue"):
+        features(doc, indirect)
+
+
 def test_a_quote_the_model_rejects_is_dropped_and_direct_quotes_stay() -> None:
     doc = QuoteCheck(model=DROPS_MENER)(before_check(TEXT))
     assert contents(doc) == ["Vi har ikke råd til å vente"]

@@ -42,7 +42,9 @@ def is_checked(quote: Quote) -> bool:
 
 
 def features(doc: Doc, quote: Quote) -> dict[str, float]:
-    """What the model reads about one indirect or mixed quote."""
+    """What the model reads about one indirect or mixed quote that the stage judges (:func:`is_checked`)."""
+    if quote.cue is None:
+        raise ValueError("the quote check reads only quotes with a cue (is_checked)")
     first = quote.content[0]
     out: dict[str, float] = {
         "bias": 1.0,
@@ -54,18 +56,15 @@ def features(doc: Doc, quote: Quote) -> dict[str, float]:
     }
     if first.start > 0:
         out[f"before={doc[first.start - 1].lower_}"] = 1.0
-    if quote.cue is None:
-        out["no_cue"] = 1.0
-    else:
-        cue = quote.cue.root
-        out[f"cue={quote.cue.text.lower()}"] = 1.0
-        out[f"cue_lemma={cue.lemma_.lower()}"] = 1.0
-        out[f"cue_pos={cue.pos_}"] = 1.0
-        out[f"cue_dep={cue.dep_}"] = 1.0
-        for name in CUE_MORPHOLOGY:
-            for value in cue.morph.get(name):
-                out[f"cue_{name}={value}"] = 1.0
-        out["cue_before_content"] = float(quote.cue.end_char <= quote.start_char)
+    cue = quote.cue.root
+    out[f"cue={quote.cue.text.lower()}"] = 1.0
+    out[f"cue_lemma={cue.lemma_.lower()}"] = 1.0
+    out[f"cue_pos={cue.pos_}"] = 1.0
+    out[f"cue_dep={cue.dep_}"] = 1.0
+    for name in CUE_MORPHOLOGY:
+        for value in cue.morph.get(name):
+            out[f"cue_{name}={value}"] = 1.0
+    out["cue_before_content"] = float(quote.cue.end_char <= quote.start_char)
     if quote.speaker is None:
         out["no_speaker"] = 1.0
     else:

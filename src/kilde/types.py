@@ -123,9 +123,7 @@ def register_extensions() -> None:
 
 
 def _copy(span: Span, span_id: str, kb_id: str | None = None) -> Span:
-    return Span(
-        span.doc, span.start, span.end, label=span.label, kb_id=kb_id or span.kb_id_, span_id=span_id
-    )
+    return Span(span.doc, span.start, span.end, label=span.label, kb_id=kb_id or span.kb_id_, span_id=span_id)
 
 
 def write_quotes(doc: Doc, quotes: list[Quote]) -> None:
