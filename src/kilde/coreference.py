@@ -128,14 +128,15 @@ def _sex_from_full_names(mentions: list[Mention]) -> list[Mention]:
     """A surname alone (``Hansen``) takes the sex of the nearest earlier name that holds it
     and tells its sex (``Kari Hansen``)."""
     out: list[Mention] = []
+    sexed_names: list[Mention] = []  # the names so far whose sex is known: all a later one can take
     for mention in mentions:
-        if mention.kind == "name" and mention.sex == "?" and mention.names:
-            names = mention.names
-            earlier = next(
-                (m for m in reversed(out) if m.sex != "?" and m.kind == "name" and names <= m.names), None
-            )
-            if earlier is not None:
-                mention = replace(mention, sex=earlier.sex, person=True)
+        if mention.kind == "name":
+            if mention.sex == "?" and mention.names:
+                earlier = next((m for m in reversed(sexed_names) if mention.names <= m.names), None)
+                if earlier is not None:
+                    mention = replace(mention, sex=earlier.sex, person=True)
+            if mention.sex != "?":
+                sexed_names.append(mention)
         out.append(mention)
     return out
 
