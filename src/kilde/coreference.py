@@ -30,6 +30,7 @@ from kilde.component import PACKAGED, LearnedComponent, Scorer, packaged_or_path
 from kilde.lexicon import SUPPORTED_LANGUAGES, Lexicon
 from kilde.linear import LinearModel
 from kilde.names import is_genitive, without_genitive
+from kilde.roles import RoleNouns
 from kilde.text import Ranges, doc_has_parse, paragraphs, quote_pairs
 from kilde.types import read_quotes, write_clusters
 
@@ -82,19 +83,20 @@ class PersonWords:
 
     sexes: Mapping[str, str] = field(default_factory=dict)
     """Lower-cased pronoun forms, first names and noun lemmas -> ``m`` or ``f``."""
-    roles: tuple[str, ...] = ()
-    """Role nouns (``statsminister``): a noun ending in one stands for a person."""
+    roles: RoleNouns = field(default_factory=lambda: RoleNouns(frozenset(), ()))
+    """Role nouns (``statsminister``): a noun whose lemma ends in one stands for a person."""
 
     @classmethod
     def of(cls, lexicon: Lexicon) -> PersonWords:
         sexes = {
             **lexicon.first_names,
             **lexicon.gendered_nouns,
-            **{form: sex for form, sex in lexicon.pronouns.items() if sex in ("m", "f")},
+            **lexicon.pronouns,
             **lexicon.possessives,
         }
+        # Plural and neuter entries ("de pl", "den n") tell no sex.
         return cls(
-            {word: sex for word, sex in sexes.items() if sex in ("m", "f")}, tuple(sorted(lexicon.titles))
+            {word: sex for word, sex in sexes.items() if sex in ("m", "f")}, RoleNouns(lexicon.titles, ())
         )
 
     def sex(self, span: Span, head: Token, kind: str) -> str:
@@ -115,7 +117,7 @@ class PersonWords:
         return (
             sex != "?"
             or head.ent_type_ == "PER"
-            or (kind == "noun" and head.lemma_.lower().endswith(self.roles))
+            or (kind == "noun" and self.roles.matches(head.lemma_.lower()))
         )
 
 
