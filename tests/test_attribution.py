@@ -239,6 +239,15 @@ def test_colon_frame_ending_the_paragraph_before_a_dash_quote(nb: Language) -> N
     assert text_of(quote.speaker) == "Havnesjef Ola Brekke"
 
 
+def test_a_subject_the_parse_reads_as_an_adverbial_before_det_slik() -> None:
+    # The parser takes "det" in "sa det slik" for a formal subject and the real subject for an
+    # adverbial: the frame still names the subject (the trained pipeline).
+    text = "En drosjesjåfør i Tromsø sa det slik:\n\n«Vi blir lurt hver eneste dag.»"
+    quote = only(analyse(kilde.load("nb"), text))
+    assert text_of(quote.cue) == "sa"
+    assert text_of(quote.speaker) == "En drosjesjåfør i Tromsø"
+
+
 # ------------------------------------------------------------------- mixed
 def test_mixed_quote(nb: Language) -> None:
     quote = only(analyse(nb, "Fiskeriministeren mener at regjeringen «har gjort alt den kan» for næringen."))

@@ -89,6 +89,28 @@ def test_pronoun_joins_the_entity_mentions(nb: Language) -> None:
     assert "hun" in [m.text for m in ent.mentions]
 
 
+def test_han_takes_up_a_person_the_sentence_before_introduced_inside_a_clause(nb: Language) -> None:
+    doc = nb(
+        "– Vi har hatt det fint her, sier Johan Dahl.\n\n"
+        "De skryter av underholdningen til kjøpmann Ola Vik.\n\n"
+        "Han har paller med ost på lageret, og synes det er gøy med folk i butikken.\n\n"
+        "– Jeg ville lage litt liv, sier han."
+    )
+    assert quote_with(doc, "Vi har hatt det fint").speaker_name == "Johan Dahl"
+    assert quote_with(doc, "gøy med folk").speaker_name == "Ola Vik"
+    assert quote_with(doc, "lage litt liv").speaker_name == "Ola Vik"
+
+
+def test_a_name_deep_in_an_earlier_paragraph_does_not_take_han(nb: Language) -> None:
+    doc = nb(
+        "Ola Vik driver butikken.\n\n"
+        "Kundene snakker om en artikkel av forfatteren Per Holm fra i fjor.\n\n"
+        "Butikken er full hver dag.\n\n"
+        "– Jeg ville lage litt liv, sier han."
+    )
+    assert quote_with(doc, "lage litt liv").speaker_name == "Ola Vik"
+
+
 # ------------------------------------------------------- names and titles
 def test_surname_resolves_to_the_full_name(nb: Language) -> None:
     doc = nb("Kari Nordvik leder bygdelaget.\n\n«Vi gir oss ikke», sier Nordvik til Fjordposten.")

@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import kilde
-from kilde.names import NameParse, without_genitive
+from kilde.names import NameParse, NameRange, without_genitive
 
 FIRST_NAMES = frozenset({"kari", "ola", "per"})
 
@@ -30,11 +30,16 @@ def names_of(nlp: Language, text: str) -> tuple[Doc, NameParse]:
     return doc, names
 
 
-def name_in(nlp: Language, text: str, run: str) -> str | None:
-    """What ``name_within`` keeps of the capitalised run ``run`` in ``text``."""
+def name_range(nlp: Language, text: str, run: str) -> NameRange | None:
+    """What ``name_within`` finds in the capitalised run ``run`` of ``text``."""
     _, names = names_of(nlp, text)
     start = text.index(run)
-    found = names.name_within(start, start + len(run))
+    return names.name_within(start, start + len(run))
+
+
+def name_in(nlp: Language, text: str, run: str) -> str | None:
+    """What ``name_within`` keeps of the capitalised run ``run`` in ``text``."""
+    found = name_range(nlp, text, run)
     return None if found is None else text[found.start : found.end]
 
 
@@ -91,10 +96,13 @@ def test_a_genitive_after_a_name_belongs_to_the_noun_it_determines(parsed: Langu
 
 
 def test_a_genitive_alone_is_a_name_in_the_genitive(parsed: Language) -> None:
-    text = "– Dette går ikke, sier Karis søster."
-    _, names = names_of(parsed, text)
-    start = text.index("Karis")
-    found = names.name_within(start, start + len("Karis"))
+    found = name_range(parsed, "– Dette går ikke, sier Karis søster.", "Karis")
+    assert found is not None and found.genitive
+
+
+def test_a_full_name_in_the_genitive_before_a_noun_is_a_genitive(parsed: Language) -> None:
+    # The parse hangs the surname on the first name and the first name on the noun.
+    found = name_range(parsed, "Jeg husker Kari Olsens uttalelse til NRK godt.", "Kari Olsens")
     assert found is not None and found.genitive
 
 

@@ -57,6 +57,7 @@ NAME_RUN = re.compile(
 # How many recent mentions pronouns and titles look back over: news prose refers
 # back a few paragraphs, and a bound keeps long texts linear.
 LOOKBACK = 200
+SENTENCE_END = re.compile(r"[.!?](?=\s)")
 # How many following quotes a quote heading may take its speaker from.
 HEADING_REACH = 40
 HEADING_MATCH = 0.5
@@ -588,7 +589,7 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         span: Span,
     ) -> Entity | None:
         if mention.pronoun is not None:
-            entity = self._antecedent(mention, history, previous_speaker)
+            entity = self._antecedent(mention, history, previous_speaker, doc.text)
             if entity is not None:
                 if entity.gender is None and mention.pronoun in ("m", "f"):
                     entity.gender = mention.pronoun  # type: ignore[assignment]
@@ -606,7 +607,11 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         return self._new_entity(mention, entities, span, name=_description(mention.text, self._articles))
 
     def _antecedent(
-        self, mention: Mention, history: list[tuple[int, Entity, bool]], previous_speaker: Entity | None
+        self,
+        mention: Mention,
+        history: list[tuple[int, Entity, bool]],
+        previous_speaker: Entity | None,
+        text: str,
     ) -> Entity | None:
         wanted = mention.pronoun
         if wanted == "pl":
@@ -616,14 +621,33 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                 ):
                     return entity
             return previous_speaker
-        # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause.
+        # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause,
+        # unless the sentence before has just introduced that person by first name ("… til
+        # kjøpmann Ola Vik. Han har …"): a new person is what the next sentence goes on about.
         for salient_only in (True, False):
-            for _, entity, salient in reversed(history[-LOOKBACK:]):
-                if (salient_only and not salient) or entity.kind != "person":
+            for position, entity, salient in reversed(history[-LOOKBACK:]):
+                if entity.kind != "person":
+                    continue
+                if (
+                    salient_only
+                    and not salient
+                    and not self._introduced_just_before(entity, position, mention, text)
+                ):
                     continue
                 if entity.gender is None or entity.gender == wanted:
                     return entity
         return None
+
+    def _introduced_just_before(self, entity: Entity, position: int, mention: Mention, text: str) -> bool:
+        """Whether the person's first mention, by a known first name, stands at ``position`` in the
+        sentence before the pronoun ``mention`` or earlier in its own (not a title of a work or a
+        place the name pattern took for a person)."""
+        first = min((m.start_char for m in entity.mentions), default=position)
+        if first != position or position > mention.start:
+            return False
+        if entity.name.split()[0].lower() not in self.lexicon.first_names:
+            return False
+        return len(SENTENCE_END.findall(text, position, mention.start)) <= 1
 
     def _entity_for_name(
         self,

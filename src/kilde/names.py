@@ -134,11 +134,24 @@ class NameParse:
         while len(tokens) > 1 and self._determines_outside(tokens[-1], span):
             tokens = tokens[:-1]
         last = tokens[-1]
-        return NameRange(tokens[0].idx, last.idx + len(last), self._determines_outside(last, span))
+        return NameRange(tokens[0].idx, last.idx + len(last), self._genitive_name(tokens, span))
 
     @staticmethod
     def _determines_outside(token: Token, run: Span) -> bool:
         return is_genitive(token) and not run.start <= token.head.i < run.end
+
+    @classmethod
+    def _genitive_name(cls, tokens: list[Token], run: Span) -> bool:
+        """Whether the name ``tokens`` is a genitive that determines a noun outside ``run``: its
+        last word, or, where the last word is in the genitive but hangs on the first, the first
+        (the parse of "Kari Olsens uttalelse" hangs "Olsens" on "Kari", "Kari" on the noun)."""
+        last = tokens[-1]
+        if cls._determines_outside(last, run):
+            return True
+        if len(tokens) < 2 or "Gen" not in last.morph.get("Case"):
+            return False
+        first = tokens[0]
+        return first.dep_ in GENITIVE_DEPS and first.head.i >= run.end and first.head.pos_ in NAME_POS
 
     def _before_name(self, token: Token, rest: list[Token]) -> bool:
         if token.lower_ in self.first_names and token.pos_ in NAME_POS and not is_genitive(token):

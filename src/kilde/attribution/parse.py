@@ -78,7 +78,20 @@ def is_adverbial(doc: Doc, phrase: tuple[int, int]) -> bool:
     14", "I går kveld"), which word rules may take for a subject before a cue. False without
     a parse."""
     span = _parsed_span(doc, phrase)
-    return span is not None and span.root.dep_ in ("ADV", "advmod", "obl")
+    return span is not None and span.root.dep_ in ("ADV", "advmod", "obl") and not _subject_misread(span.root)
+
+
+def _subject_misread(root: Token) -> bool:
+    """Whether a noun the parse calls an adverbial is the verb's subject, misread: the verb has
+    no subject but a formal ``det`` after it, which is its object ("En lege sa det slik:" comes
+    out as an adverbial ``lege`` and a formal subject ``det``)."""
+    verb = root.head
+    if root.pos_ not in ("NOUN", "PROPN") or verb.i < root.i or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    children = list(verb.children)
+    return not any(c.dep_ in ("SUBJ", "nsubj") for c in children) and any(
+        c.dep_ in ("FSUBJ", "expl") and c.i > verb.i for c in children
+    )
 
 
 def opens_clause(token: Token) -> bool:
