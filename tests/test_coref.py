@@ -101,6 +101,15 @@ def test_han_takes_up_a_person_the_sentence_before_introduced_inside_a_clause(nb
     assert quote_with(doc, "lage litt liv").speaker_name == "Ola Vik"
 
 
+def test_the_subject_beside_a_name_just_introduced_keeps_the_pronoun(nb: Language) -> None:
+    doc = nb(
+        "– Vi er klare, sier Per Dahl.\n\n"
+        "Kari Lie, leder i Venstre, liker ikke at ordfører Anne Holm inviterer Frp inn i varmen. "
+        "Hun mener at partiet heller bør se mot sentrum."
+    )
+    assert quote_with(doc, "heller bør se mot sentrum").speaker_name == "Kari Lie"
+
+
 def test_a_name_deep_in_an_earlier_paragraph_does_not_take_han(nb: Language) -> None:
     doc = nb(
         "Ola Vik driver butikken.\n\n"

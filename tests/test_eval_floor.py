@@ -12,11 +12,13 @@ from kilde.evaluate import evaluate_directory
 
 DEV_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
 
-# Just under the figures reached, so that a regression shows: 0.901 overall, nb 0.895, nn 0.929
-# in session 10 (0.904, 0.895, 0.943 in session 9). Since the corpus issue the dev set is a final
-# check, not a tuning set: the learned pieces are chosen on the corpus folds (docs/models.md), and
-# one Nynorsk quote of 71 moves nn by 0.014 (session 10 lost one, a tagless quote the retrained
-# speaker ranker gave to the person the next line names, while nn on the folds rose 0.753 -> 0.759).
+# Just under the figures reached, so that a regression shows: 0.896 overall, nb 0.885, nn 0.943
+# in session 12 (0.904, 0.898, 0.929 in session 11; 0.901, 0.895, 0.929 in session 10). Since
+# the corpus issue the dev set is a final check, not a tuning set: the learned pieces are chosen
+# on the corpus folds (docs/models.md), and one Nynorsk quote of 71 moves nn by 0.014 (session 10
+# lost one, a tagless quote the retrained speaker ranker gave to the person the next line names,
+# while nn on the folds rose 0.753 -> 0.759; session 12 lost three Bokmål quotes of one article to
+# the speaker ranker's choice for a coordinated report, while nb on the folds rose 0.731 -> 0.740).
 ATTRIBUTION_F1_FLOOR = 0.89
 QUOTE_F1_FLOOR = 0.93
 # Per language, so that a change good for Bokmål cannot quietly break Nynorsk.

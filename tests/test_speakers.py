@@ -12,7 +12,7 @@ from spacy.language import Language
 from kilde.linear import LinearModel
 from kilde.pipeline import MODELS_DIR, build_pipeline
 from kilde.schema import doc_to_kilde
-from kilde.speakers import PACKAGED_MODEL, TASK, SpeakerRanker
+from kilde.speakers import PACKAGED_MODEL, TASK, SpeakerRanker, keep_option, replacement
 from kilde.types import read_quotes
 
 pytestmark = pytest.mark.skipif(
@@ -82,6 +82,30 @@ def test_the_packaged_ranker_names_the_speaker_of_a_tagless_dash_quote() -> None
     found = speakers(nlp, TAGLESS)
     assert found[0] == ("Vi har fått det vi ba om, og mer til", "Kari Nordvik")
     assert speakers(nlp, TAGGED) == [("Vi fikk melding om slagsmål like etter klokken tre", "Per Dahl")]
+
+
+SOFTMAX = {"objective": "softmax"}
+
+
+def test_a_softmax_ranker_replaces_the_rules_choice_with_a_more_probable_candidate() -> None:
+    rules = {"bias": 1.0, "rules_choice": 1.0, "type=direct": 1.0}
+    entity = {"bias": 1.0, "source=entity": 1.0, "type=direct": 1.0}
+    prefers_entities = LinearModel(TASK, {"source=entity": 1.0}, meta=SOFTMAX)
+    assert replacement(prefers_entities, [rules, entity]) == 1
+    # Within a margin of the rules' probability, the rules' choice stands.
+    assert replacement(prefers_entities, [rules, entity], margin=0.5) is None
+    assert replacement(LinearModel(TASK, {"rules_choice": 1.0}, meta=SOFTMAX), [rules, entity]) is None
+
+
+def test_where_the_rules_named_no_one_a_softmax_ranker_may_keep_none() -> None:
+    # The keep option lets the quote continue the previous speaker; it reads what the
+    # candidates say of the quote, not of themselves.
+    entity = {"bias": 1.0, "source=entity": 1.0, "tagless": 1.0, "rules_none": 1.0}
+    assert keep_option([entity]) == {"keep": 1.0, "keep|tagless": 1.0, "keep|rules_none": 1.0}
+    keeps_tagless = LinearModel(TASK, {"keep|tagless": 2.0, "source=entity": 1.0}, meta=SOFTMAX)
+    assert replacement(keeps_tagless, [entity]) is None
+    takes_entities = LinearModel(TASK, {"keep|tagless": 2.0, "source=entity": 3.0}, meta=SOFTMAX)
+    assert replacement(takes_entities, [entity]) == 0
 
 
 def test_the_model_travels_with_the_component() -> None:

@@ -58,6 +58,8 @@ NAME_RUN = re.compile(
 # back a few paragraphs, and a bound keeps long texts linear.
 LOOKBACK = 200
 SENTENCE_END = re.compile(r"[.!?](?=\s)")
+SENTENCE_SPAN = 2_000
+"""How far back a sentence's start is looked for (a bound keeps long texts linear)."""
 # How many following quotes a quote heading may take its speaker from.
 HEADING_REACH = 40
 HEADING_MATCH = 0.5
@@ -631,23 +633,41 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                 if (
                     salient_only
                     and not salient
-                    and not self._introduced_just_before(entity, position, mention, text)
+                    and not self._introduced_just_before(entity, position, mention, text, history)
                 ):
                     continue
                 if entity.gender is None or entity.gender == wanted:
                     return entity
         return None
 
-    def _introduced_just_before(self, entity: Entity, position: int, mention: Mention, text: str) -> bool:
+    def _introduced_just_before(
+        self,
+        entity: Entity,
+        position: int,
+        mention: Mention,
+        text: str,
+        history: list[tuple[int, Entity, bool]],
+    ) -> bool:
         """Whether the person's first mention, by a known first name, stands at ``position`` in the
         sentence before the pronoun ``mention`` or earlier in its own (not a title of a work or a
-        place the name pattern took for a person)."""
+        place the name pattern took for a person), and no speaker or subject person stands in
+        that sentence or after it: "Kari Lie liker ikke at Per Holm …. Hun …" is about Kari Lie."""
         first = min((m.start_char for m in entity.mentions), default=position)
         if first != position or position > mention.start:
             return False
         if entity.name.split()[0].lower() not in self.lexicon.first_names:
             return False
-        return len(SENTENCE_END.findall(text, position, mention.start)) <= 1
+        if len(SENTENCE_END.findall(text, position, mention.start)) > 1:
+            return False
+        ends = [m.end() for m in SENTENCE_END.finditer(text, max(0, position - SENTENCE_SPAN), position)]
+        sentence_start = ends[-1] if ends else 0
+        return not any(
+            salient
+            and other.kind == "person"
+            and other is not entity
+            and sentence_start <= at < mention.start
+            for at, other, salient in history[-LOOKBACK:]
+        )
 
     def _entity_for_name(
         self,

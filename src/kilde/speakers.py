@@ -6,9 +6,11 @@ On the corpus most wrong speakers are a wrong phrase, not a wrong resolution: a 
 thing after the cue, the interviewer's question, a person named in the narration between
 two dash quotes. This stage gathers every phrase near a quote that could name its speaker
 (named entities, third-person pronouns, the subject noun phrases of the parse, and the rules'
-own choice), scores each with a logistic regression over where it stands and what it is
-(:class:`kilde.linear.LinearModel`, trained by ``training/speakers/train.py`` on the corpus),
-and replaces the rules' mention when another candidate scores clearly higher.
+own choice), scores each by where it stands and what it is with a linear model trained on the
+corpus as a softmax over each quote's candidates (:class:`kilde.linear.LinearModel`,
+``training/speakers/train.py``), and replaces the rules' mention when another candidate is more
+probable. Where the rules named no speaker, one more option competes: to keep none, so that the
+quote continues the previous quote's speaker (an interview's answers, a run of dash quotes).
 
 It reads the trained parse and entities, so it does nothing in a pipeline without them
 (``--rules-only``) or without a model. It runs after ``kilde_attribution`` and before
@@ -62,6 +64,8 @@ NOUN_POS = frozenset({"NOUN", "PROPN"})
 PHRASE_LEFT_DEPS = frozenset({"DET", "ATR", "FLAT", "det", "amod", "compound", "nmod:poss", "flat:name"})
 """Words before a subject noun that belong to its phrase (NDT's labels and UD's)."""
 
+QUOTE_FEATURES = ("type=", "tagless", "rules_none")
+"""The candidates' features that describe the quote rather than the candidate."""
 SpeakerDecision = Callable[[Quote, list["Candidate"]], "Candidate | None"]
 """Given a quote and its candidates, the one to name as its speaker (None: keep the rules')."""
 
@@ -89,10 +93,14 @@ def replacement(
     """Index of the candidate (by its features) that replaces the rules' mention, or None.
 
     The most probable candidate wins when it is not the rules' choice, reaches the model's
-    threshold, and beats every candidate that is the rules' choice by ``margin``.
+    threshold, and beats every candidate that is the rules' choice by ``margin``. A model
+    trained as a softmax over each quote's candidates (``meta["objective"] == "softmax"``)
+    gives their probabilities as its softmax over them; any other, each one's own.
     """
     if not candidates:
         return None
+    if model.meta.get("objective") == "softmax":
+        return _softmax_choice(model, candidates, margin)
     probabilities = [model.probability(features) for features in candidates]
     best = max(range(len(candidates)), key=probabilities.__getitem__)
     rules = [p for p, features in zip(probabilities, candidates, strict=True) if is_rules_choice(features)]
@@ -100,6 +108,43 @@ def replacement(
     if is_rules_choice(candidates[best]) or probabilities[best] < max(floor, model.threshold):
         return None
     return best
+
+
+KEEP_OPTION = "keep"
+"""The feature of the option a softmax ranker has besides the candidates where the rules named no
+speaker: none, so that the quote continues the previous quote's speaker (:mod:`kilde.coref`)."""
+
+
+def keep_option(candidates: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    """The features of the keep option of a quote (what its candidates say of the quote itself)."""
+    quote_features = {name: value for name, value in candidates[0].items() if name.startswith(QUOTE_FEATURES)}
+    return {KEEP_OPTION: 1.0} | {f"{KEEP_OPTION}|{name}": value for name, value in quote_features.items()}
+
+
+def _softmax_choice(
+    model: LinearModel, candidates: Sequence[Mapping[str, float]], margin: float
+) -> int | None:
+    """:func:`replacement` for a softmax ranker: the best of the candidates and, where the rules
+    named no one, the keep option; it replaces the rules' choice when more probable by ``margin``."""
+    options = list(candidates)
+    if not any(is_rules_choice(features) for features in candidates):
+        options.append(keep_option(candidates))
+    probabilities = softmax([model.score(features) for features in options])
+    best = max(range(len(candidates)), key=probabilities.__getitem__)
+    if is_rules_choice(candidates[best]):
+        return None
+    others = [p for k, p in enumerate(probabilities) if k >= len(candidates) or is_rules_choice(options[k])]
+    if probabilities[best] < max(others, default=0.0) + margin:
+        return None
+    return best
+
+
+def softmax(scores: Sequence[float]) -> list[float]:
+    """The scores as probabilities that sum to one."""
+    top = max(scores)
+    exps = [math.exp(score - top) for score in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
 
 
 @dataclass

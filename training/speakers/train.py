@@ -36,7 +36,7 @@ from kilde.annotations.store import Quote as GoldQuote
 from kilde.evaluate import PRONOUNS, speaker_right
 from kilde.linear import LinearModel
 from kilde.pipeline import build_pipeline
-from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker, replacement
+from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker, keep_option, replacement
 from kilde.tokenization import make_doc
 from kilde.types import Quote
 
@@ -55,6 +55,13 @@ class Group:
     candidates: list[dict[str, float]]
     labels: list[bool]
     rules_right: bool
+    """The rules' choice names the speaker; where they named none, the previous quote's does (the
+    quote then continues that speaker)."""
+
+    @property
+    def keeps(self) -> bool:
+        """Whether the rules named no speaker: the ranker may keep none."""
+        return not any(f.get("rules_choice", 0.0) > 0 for f in self.candidates)
 
 
 def _is_right(candidate: Candidate, gold: GoldQuote) -> bool:
@@ -76,13 +83,22 @@ def groups_of(annotation: Annotation, fold: int, nlp: Language) -> list[Group]:
         doc = component(doc)
     ranker: SpeakerRanker = nlp.get_pipe("kilde_speakers")  # type: ignore[assignment]
     out: list[Group] = []
+    previous: list[GoldQuote | None] = [None]
 
     def answer(quote: Quote, candidates: list[Candidate]) -> None:
         gold = matching_gold(quote, annotation.quotes)
+        before, previous[0] = previous[0], gold
         if gold is None or gold.speaker is None or not candidates:
             return None
         labels = [_is_right(c, gold) for c in candidates]
         rules = [label for c, label in zip(candidates, labels, strict=True) if c.rules_choice]
+        if quote.speaker is None:
+            # No mention: the quote continues the previous quote's speaker, right when the
+            # annotated speakers of the two agree.
+            continues = before is not None and speaker_right(
+                before.speaker, gold.speaker, gold.speaker_aliases, gold.speaker_kind
+            )
+            rules = [continues]
         out.append(Group(fold, [c.features for c in candidates], labels, any(rules)))
         return None
 
@@ -91,9 +107,22 @@ def groups_of(annotation: Annotation, fold: int, nlp: Language) -> list[Group]:
 
 
 def fit(groups: Sequence[Group]) -> LinearModel:
-    features = [f for g in groups for f in g.candidates]
-    labels = [label for g in groups for label in g.labels]
-    return linear.fit(TASK, features, labels, l2=L2)
+    """A softmax over each quote's options, trained on the quotes that have a right one: its
+    candidates and, where the rules named no speaker, the keep option (continue the previous
+    quote's speaker), right when the annotated speakers of the two quotes agree. The ranker's
+    task is to pick one; a logistic regression judging each candidate alone (before session 12)
+    did worse on the corpus folds (``docs/models.md``)."""
+    choices = []
+    for g in groups:
+        options = list(g.candidates)
+        right = [i for i, label in enumerate(g.labels) if label]
+        if g.keeps:
+            options.append(keep_option(g.candidates))
+            if g.rules_right:
+                right.append(len(options) - 1)
+        if right:
+            choices.append((options, right))
+    return linear.fit_choices(TASK, choices, l2=L2)
 
 
 def choice_scores(held_out: Sequence[tuple[LinearModel, Group]], margin: float = 0.0) -> dict[str, float]:
