@@ -286,6 +286,20 @@ def test_a_learned_hedge_verb_takes_its_particles() -> None:
     assert [marker for marker, _ in hedges(nlp, text)] == ["ser ut til", "tyder på"]
 
 
+def test_a_learned_model_can_tell_a_question_from_a_claim() -> None:
+    from kilde.hedges import EPISTEMIC, TASK, hedge_word_features
+    from kilde.linear import LinearModel
+
+    nlp = _trained_nb()
+    weights = KANSKJE_MODEL_WEIGHTS | {"in_question": -6.0}
+    nlp.get_pipe("kilde_hedges").model = LinearModel(TASK, weights)
+    text = "Er de kanskje proffer om ti år? Kommunen får kanskje pengene i år."
+    assert hedges(nlp, text) == [("kanskje", EPISTEMIC)]
+    # Without sentence boundaries the feature is off rather than an error.
+    blank = spacy.blank("nb")("Er de kanskje proffer?")
+    assert hedge_word_features(blank[2])["in_question"] == 0.0
+
+
 def test_only_words_the_model_favours_are_judged() -> None:
     from kilde.hedges import TASK, words_the_model_can_accept
     from kilde.linear import LinearModel
