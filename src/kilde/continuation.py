@@ -25,7 +25,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
-from kilde.text import DASH_OPENING, Paragraph, doc_has_morphology, sentences, words
+from kilde.text import DASH_OPENING, Paragraph, asks, doc_has_morphology, sentences, words
 
 TASK = "continuation"
 """The :class:`kilde.linear.LinearModel` task of a line-continuation model."""
@@ -86,7 +86,7 @@ def transition_features(
     """
     candidate_words = [w.lower() for w in words(candidate.text)]
     last_text = last.text.rstrip()
-    candidate_question = candidate.text.rstrip(' »”"').endswith("?")
+    candidate_question = asks(candidate.text)
     structural = {
         "bias": 1.0,
         "tag": float(context.has_tag),

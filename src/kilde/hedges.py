@@ -55,7 +55,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
-from kilde.text import OPEN_TO_CLOSE, Ranges, doc_text, quote_pairs, sentence_start_tokens
+from kilde.text import OPEN_TO_CLOSE, Ranges, asks, doc_text, quote_pairs, sentence_start_tokens
 from kilde.types import BOILERPLATE_SPANS, HEDGE_SPANS, Quote, read_quotes, write_quotes
 
 TASK = "hedge"
@@ -611,11 +611,6 @@ def _skip(doc: Doc, k: int, end: int, words: frozenset[str], limit: int = 3) -> 
     return k
 
 
-def _asks(sentence: Span) -> bool:
-    """Whether the sentence ends in a question mark (before any closing quote mark)."""
-    return sentence.text.rstrip(' »”"').endswith("?")
-
-
 def _is_question(doc: Doc, sent_start: int, sent_end: int) -> bool:
     """Whether the sentence ends in a question mark ("Skal vi ha …?" asks about plans)."""
     for k in range(sent_end - 1, sent_start - 1, -1):
@@ -707,7 +702,7 @@ def hedge_word_features(token: Token) -> dict[str, float]:
         f"word_head_pos={word}|{token.head.pos_}": 1.0,
         "sentence_start": float(token.is_sent_start is True),
         # A question asks; it does not hedge a claim ("Er de kanskje proffer om ti år?").
-        "in_question": float(doc.has_annotation("SENT_START") and _asks(token.sent)),
+        "in_question": float(doc.has_annotation("SENT_START") and asks(token.sent.text)),
     }
     for name in ("Degree", "VerbForm", "Tense", "Voice"):
         for value in token.morph.get(name):

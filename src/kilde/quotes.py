@@ -32,6 +32,7 @@ from kilde.text import (
     BLANK_LINE,
     DASH_OPENING,
     Paragraph,
+    asks,
     char_span,
     doc_has_morphology,
     doc_has_parse,
@@ -422,11 +423,7 @@ def _question_goes_on(doc: Doc, paras: list[Paragraph], first: int, last: int) -
     if last + 2 >= len(paras):
         return False
     question, answer = paras[last + 1], paras[last + 2]
-    if not (
-        question.dash_body_start is None
-        and question.text.rstrip(' »”"').endswith("?")
-        and answer.dash_body_start is not None
-    ):
+    if not (question.dash_body_start is None and asks(question.text) and answer.dash_body_start is not None):
         return False
     span = doc.char_span(paras[first].start, paras[last].end, alignment_mode="expand")
     persons = {person for token in span or () if token.pos_ == "PRON" for person in token.morph.get("Person")}

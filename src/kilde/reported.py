@@ -43,7 +43,7 @@ from kilde.component import (
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
 from kilde.names import SUBJECT_DEPS
-from kilde.text import Ranges, doc_has_parse, doc_text
+from kilde.text import Ranges, asks, doc_has_parse, doc_text
 from kilde.types import Quote, read_quotes, write_quotes
 
 TASK = "reported"
@@ -377,7 +377,7 @@ class ReportedSpeech(LearnedComponent, LexiconComponent):
 def _in_question(token: Token) -> bool:
     """Whether the word stands in a question: it asks, it reports no claim (in an interview
     the question is the journalist's, as the attribution rules read it too)."""
-    return token.sent.text.rstrip(' »”"').endswith("?")
+    return asks(token.sent.text)
 
 
 def to_quote(doc: Doc, candidate: Candidate) -> Quote | None:

@@ -87,6 +87,12 @@ def is_rules_choice(features: Mapping[str, float]) -> bool:
     return features.get("rules_choice", 0.0) > 0
 
 
+def rules_named_none(candidates: Sequence[Mapping[str, float]]) -> bool:
+    """Whether none of a quote's candidates (by their features) is the rules' choice: the rules
+    named no speaker, and the quote may keep none."""
+    return not any(is_rules_choice(features) for features in candidates)
+
+
 def replacement(
     model: LinearModel, candidates: Sequence[Mapping[str, float]], margin: float = 0.0
 ) -> int | None:
@@ -127,7 +133,7 @@ def _softmax_choice(
     """:func:`replacement` for a softmax ranker: the best of the candidates and, where the rules
     named no one, the keep option; it replaces the rules' choice when more probable by ``margin``."""
     options = list(candidates)
-    if not any(is_rules_choice(features) for features in candidates):
+    if rules_named_none(candidates):
         options.append(keep_option(candidates))
     probabilities = softmax([model.score(features) for features in options])
     best = max(range(len(candidates)), key=probabilities.__getitem__)

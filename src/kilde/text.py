@@ -222,6 +222,15 @@ def char_span(doc: Doc, start: int, end: int) -> Span | None:
     return doc.char_span(start, end, alignment_mode="expand")
 
 
+QUESTION_CLOSERS = ' »”"'
+"""What may follow a question's question mark: closing quote marks and spaces."""
+
+
+def asks(text: str) -> bool:
+    """Whether ``text`` ends in a question mark (before any closing quote marks and spaces)."""
+    return text.rstrip(QUESTION_CLOSERS).endswith("?")
+
+
 def words(text: str) -> list[str]:
     return re.findall(r"\w[\w'’.-]*", text)
 

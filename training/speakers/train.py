@@ -36,7 +36,15 @@ from kilde.annotations.store import Quote as GoldQuote
 from kilde.evaluate import PRONOUNS, speaker_right
 from kilde.linear import LinearModel
 from kilde.pipeline import build_pipeline
-from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker, keep_option, replacement
+from kilde.speakers import (
+    PACKAGED_MODEL,
+    TASK,
+    Candidate,
+    SpeakerRanker,
+    keep_option,
+    replacement,
+    rules_named_none,
+)
 from kilde.tokenization import make_doc
 from kilde.types import Quote
 
@@ -61,7 +69,7 @@ class Group:
     @property
     def keeps(self) -> bool:
         """Whether the rules named no speaker: the ranker may keep none."""
-        return not any(f.get("rules_choice", 0.0) > 0 for f in self.candidates)
+        return rules_named_none(self.candidates)
 
 
 def _is_right(candidate: Candidate, gold: GoldQuote) -> bool:

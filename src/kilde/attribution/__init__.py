@@ -47,6 +47,7 @@ from kilde.lexicon import Lexicon
 from kilde.text import (
     Paragraph,
     Ranges,
+    asks,
     char_span,
     doc_has_parse,
     doc_text,
@@ -294,7 +295,7 @@ class AttributionFinder(LexiconComponent):
         occupied: Ranges,
     ) -> None:
         text = doc_text(doc)
-        if text[start:end].rstrip(' »”"').endswith("?"):
+        if asks(text[start:end]):
             return  # a question reports no claim (and in interviews it is the journalist's)
         content_end = strip_end(text, start, end)
         clause_start = start
