@@ -692,6 +692,14 @@ def test_the_parse_finds_the_subject_behind_a_fronted_time() -> None:
     assert text_of(quote.speaker) == "politiet"
 
 
+def test_a_bare_clause_opening_with_a_pronoun_keeps_the_subject_before_the_cue() -> None:
+    # The parse hangs "de" on "sier" as a second subject: it opens the report instead.
+    doc = kilde.load("nb")("Kommunen sier de foreløpig ikke har oversikt over skadene.")
+    quote = only(doc._.quotes)
+    assert text_of(quote.speaker) == "Kommunen"
+    assert content(quote) == "de foreløpig ikke har oversikt over skadene"
+
+
 def test_a_second_at_clause_goes_on_with_the_report() -> None:
     doc = kilde.load("nb")("Kari Holm sier at skolen må stenge, og at elevene skal få undervisning hjemme.")
     assert content(only(doc._.quotes)).endswith("undervisning hjemme")

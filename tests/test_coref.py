@@ -327,6 +327,29 @@ def test_speaker_kind(nb: Language, text: str, fragment: str, kind: str) -> None
     assert entity(doc, quote.entity_id).kind == kind
 
 
+def test_de_takes_up_the_party_the_sentence_before_not_the_last_speaker(nb: Language) -> None:
+    text = (
+        "– Vi trenger flere lærere, sier rektor Julie Berg.\n\n"
+        "Venstre vil bruke mer penger på skolehelsetjenesten. De mener det vil gi skolene et stort løft."
+    )
+    doc = nb(text)
+    assert entity(doc, quote_with(doc, "stort løft").entity_id).name == "Venstre"
+
+
+def test_de_after_one_person_stays_unresolved(nb: Language) -> None:
+    doc = nb("– Vi er glade, sier Kari Holm.\n\nDet var en fin dag. De mener bygda er et godt sted å bo.")
+    quote = quote_with(doc, "godt sted")
+    assert quote.entity_id is None
+    assert quote.speaker_name is None
+
+
+def test_a_channel_number_is_part_of_the_outlets_name(nb: Language) -> None:
+    doc = nb("Brannen startet i et kjøkken, melder TV 2.")
+    quote = quote_with(doc, "Brannen startet")
+    assert entity(doc, quote.entity_id).name == "TV 2"
+    assert quote.speaker_kind == "media"
+
+
 def test_unknown_outlet_named_posten_is_not_a_document(nb: Language) -> None:
     doc = nb("«Det er ikke trygt å kjøre der», skriver Fjordposten.")
     assert quote_with(doc, "ikke trygt").speaker_kind != "document"

@@ -89,6 +89,26 @@ def test_a_verb_coordinated_with_an_earlier_one_takes_its_subject() -> None:
     assert speakers == {"departementet"}
 
 
+def test_a_bare_clause_whose_subject_the_parse_hangs_on_the_cue_starts_at_that_subject() -> None:
+    # The parser reads "de" as a second subject of "sier" and "har" as a clause without one.
+    text = "Kommunen sier de foreløpig ikke har oversikt over skadene."
+    assert ("sier", "de foreløpig ikke har oversikt over skadene", "Kommunen") in found(text)
+
+
+def test_a_tag_after_a_clause_reports_the_clause_and_names_the_document_behind_det() -> None:
+    text = "Arbeidsledigheten vil stige med to prosent neste år, heter det i budsjettforslaget."
+    doc = parsed(text)
+    [tag] = [c for c in candidates(doc) if c.tag]
+    content = "Arbeidsledigheten vil stige med to prosent neste år"
+    assert as_text(doc, tag) == ("heter", content, "budsjettforslaget")
+    assert features(tag, CueWords.from_lexicon(Lexicon.load("nb")))["path=tag"] == 1.0
+
+
+def test_a_coordinated_main_clause_is_no_tag() -> None:
+    doc = parsed("Kari kom hjem fra jobb, og hun lagde middag til alle.")
+    assert not [c for c in candidates(doc) if c.tag]
+
+
 def test_features_read_the_cue_lexicon_and_the_path() -> None:
     doc = parsed("Rådmannen sa at kommunen vil bygge ny skole neste år.")
     [clause] = [c for c in candidates(doc) if c.cue.text == "sa"]

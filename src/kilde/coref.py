@@ -50,8 +50,10 @@ from kilde.types import (
 )
 
 # A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
+# An acronym may carry a channel number ("TV 2", "NRK 1").
 NAME_RUN = re.compile(
-    r"(?<![\w-])(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|(?:al|el)-[A-ZÆØÅ][\w'’-]*)"
+    r"(?<![\w-])(?:[A-ZÆØÅ]{2,}\s\d{1,2}(?![\w,]\d)(?!\w)|[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*"
+    r"|(?:al|el)-[A-ZÆØÅ][\w'’-]*)"
     r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|van|von|bin))*"
 )
 # How many recent mentions pronouns and titles look back over: news prose refers
@@ -69,6 +71,11 @@ HEADING_MIN_WORD = 4
 ROLE_CACHE_SIZE = 100_000
 """Words whose title stem one resolver remembers."""
 MIDDLE_INITIAL = re.compile(r"\w\.")
+PLURAL = "pl"
+"""The pronoun class of ``de``/``dei`` in ``lang/<nb|nn>/pronouns.txt``."""
+GROUP_POS = frozenset({"NOUN", "PROPN"})
+GROUP_SENTENCES = 2
+"""How many sentence starts back a plural pronoun looks for its group: its own and the one before."""
 
 
 # NorNE entity types as speaker kinds (a place that speaks is its government or people).
@@ -288,7 +295,9 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                     framed_headings.append((quote, mention))
                     continue
                 entity = None
-                if not self._rules_resolve(mention, speaker):
+                if mention.pronoun == PLURAL and names is not None:
+                    entity = self._group_entity(speaker, entities, history, direct_ranges, ner, names)
+                elif not self._rules_resolve(mention, speaker):
                     entity = self._learned_entity(mention, speaker, learned, entities, history, doc)
                 if entity is None:
                     entity = self._resolve(mention, entities, history, previous_speaker, doc, speaker)
@@ -608,6 +617,62 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                 return entity
         return self._new_entity(mention, entities, span, name=_description(mention.text, self._articles))
 
+    def _group_entity(
+        self,
+        pronoun: Span,
+        entities: EntityTable,
+        history: list[tuple[int, Entity, bool]],
+        direct_ranges: Ranges,
+        ner: NamedEntityLookup,
+        names: NameParse,
+    ) -> Entity | None:
+        """The group a plural ``de``/``dei`` takes up when the parse shows one nearer than any
+        group kilde has met as a speaker: the subject of the pronoun's sentence or the one
+        before, when it is a plural noun, an organisation or phrases joined by ``og`` ("Venstre
+        vil … . De mener …"). None leaves the pronoun to :meth:`_antecedent`."""
+        group = self._group_before(pronoun, direct_ranges, ner, names)
+        if group is None:
+            return None
+        known = next((at for at, entity, _ in reversed(history[-LOOKBACK:]) if _is_group(entity)), -1)
+        if known >= group.start_char:
+            return None
+        mention = self.describe(group.text, group.start_char, ner, names)
+        entity = self._resolve(mention, entities, history, None, group.doc, group)
+        if entity is not None:
+            entity.mentions.append(pronoun)
+        return entity
+
+    def _group_before(
+        self, pronoun: Span, direct_ranges: Ranges, ner: NamedEntityLookup, names: NameParse
+    ) -> Span | None:
+        doc = pronoun.doc
+        sentence_starts = 0
+        for i in range(pronoun.start - 1, -1, -1):
+            token = doc[i]
+            if (
+                token.dep_ in SUBJECT_DEPS
+                and token.pos_ in GROUP_POS
+                and not direct_ranges.contains(token.idx)
+                and token.head.i < pronoun.start
+            ):
+                phrase = names.group_phrase(token)
+                if self._names_group(phrase, ner, names):
+                    return phrase
+            if token.is_sent_start:
+                sentence_starts += 1
+                if sentence_starts >= GROUP_SENTENCES:
+                    return None
+        return None
+
+    def _names_group(self, phrase: Span, ner: NamedEntityLookup, names: NameParse) -> bool:
+        """A plural noun, an organisation's name or noun, or phrases joined by ``og``."""
+        root = phrase.root
+        if any(t.lower_ in ("og", "eller") for t in phrase):
+            return True
+        if root.pos_ == "NOUN" and "Plur" in root.morph.get("Number"):
+            return True
+        return self.describe(phrase.text, phrase.start_char, ner, names).kind in ("organization", "anonymous")
+
     def _antecedent(
         self,
         mention: Mention,
@@ -616,13 +681,14 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         text: str,
     ) -> Entity | None:
         wanted = mention.pronoun
-        if wanted == "pl":
+        if wanted == PLURAL:
             for _, entity, _ in reversed(history[-LOOKBACK:]):
-                if entity.kind in ("organization", "anonymous") or entity.name.endswith(
-                    ("ene", "ane", "er", "ar")
-                ):
+                if _is_group(entity):
                     return entity
-            return previous_speaker
+            # One person is no "de": a pronoun no group explains stays unresolved.
+            if previous_speaker is None or _is_group(previous_speaker) or " og " in previous_speaker.name:
+                return previous_speaker
+            return None
         # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause,
         # unless the sentence before has just introduced that person by first name ("… til
         # kjøpmann Ola Vik. Han har …"): a new person is what the next sentence goes on about.
@@ -764,6 +830,11 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
 
 
 # -------------------------------------------------------------- helpers
+def _is_group(entity: Entity) -> bool:
+    """An entity ``de``/``dei`` can take up: an organisation, an anonymous group or a plural noun."""
+    return entity.kind in ("organization", "anonymous") or entity.name.endswith(("ene", "ane", "er", "ar"))
+
+
 def _assign(quote: Quote, entity: Entity) -> None:
     quote.speaker_name = entity.name
     quote.speaker_kind = entity.kind

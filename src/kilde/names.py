@@ -37,6 +37,7 @@ NOT_SPEAKER_POS = frozenset({"ADV", "SCONJ", "ADP", "VERB", "AUX", "CCONJ", "PAR
 GENITIVE_ENDINGS = ("'s", "’s", "s", "'", "’")
 MODIFIER_DEPS = frozenset({"DET", "ATR", "APP", "FLAT", "det", "amod", "nmod:poss", "flat:name"})
 """Words before a noun that belong to its phrase: determiners, adjectives, titles."""
+COORDINATED_DEPS = frozenset({"KOORD", "conj"})
 NAME_PART_DEPS = frozenset({"FLAT", "ATR", "APP", "flat:name", "appos", "nmod"})
 """Words after a noun that belong to its phrase: the rest of a name, an apposition, a
 prepositional attribute ("talsmann for Vatikanet")."""
@@ -134,7 +135,9 @@ class NameParse:
         while len(tokens) > 1 and self._determines_outside(tokens[-1], span):
             tokens = tokens[:-1]
         last = tokens[-1]
-        return NameRange(tokens[0].idx, last.idx + len(last), self._genitive_name(tokens, span))
+        # The run ends where the text's name does, inside a token like "2." ("melder TV 2.").
+        end_char = min(last.idx + len(last), end)
+        return NameRange(tokens[0].idx, end_char, self._genitive_name(tokens, span))
 
     @staticmethod
     def _determines_outside(token: Token, run: Span) -> bool:
@@ -243,6 +246,15 @@ class NameParse:
             if child.dep_ in SUBJECT_DEPS and child.pos_ in NOMINAL_POS and not child.is_space:
                 return self._phrase_of(child)
         return None
+
+    def group_phrase(self, head: Token) -> Span:
+        """A subject's noun phrase with the phrases coordinated with it ("Senterpartiet og SV")."""
+        phrase = self._phrase_of(head)
+        end = phrase.end
+        for child in head.rights:
+            if child.dep_ in COORDINATED_DEPS and child.pos_ in NOMINAL_POS:
+                end = max(end, self._phrase_of(child).end)
+        return self.doc[phrase.start : end]
 
     def _phrase_of(self, head: Token) -> Span:
         """A subject's noun phrase: the head with the words before it that modify it, and its

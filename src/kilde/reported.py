@@ -7,7 +7,9 @@ infinitives of requests ("ba styret vurdere saken") and cues the lexicon has but
 the rules bound differently. This stage reads every clause or infinitive a word governs in the
 parse, directly or through a preposition (``mener [regjeringen tar feil]``, ``advarte mot [at
 kuttene rammer de svakeste]``); with a copula, the cue is its subject noun (``Konklusjonen er
-[at …]``).
+[at …]``). A tag verb after a comma reports the clause before it (``[Prisene stiger], heter det i
+rapporten``), and a subject the parser hangs on the cue opens the clause it belongs to
+(``Kommunen sier [de ikke har oversikt]``).
 
 Each structure is a :class:`Candidate`. A :class:`kilde.linear.LinearModel` trained on the
 reported-speech corpus (``training/reported/train.py``) reads its words, the parse around it
@@ -31,6 +33,7 @@ from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from kilde.attribution.parse import FORMAL_SUBJECT_DEPS, stranded_subject
 from kilde.component import (
     PACKAGED,
     LearnedComponent,
@@ -55,9 +58,9 @@ CLAUSE_HEADS = frozenset({"VERB", "AUX"})
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN"})
 LINKING_POS = frozenset({"ADP", "SCONJ"})
 OBJECT_OF_PREPOSITION = frozenset({"PUTFYLL", "obl", "nmod", "obj"})
-FORMAL_SUBJECT_DEPS = frozenset({"FSUBJ", "expl"})
-"""``mener det er for seint``: a clause whose subject is the formal ``det`` is a clause too."""
 COORDINATED = frozenset({"KOORD", "conj"})
+TAG_DEPS = frozenset({"PAR", "parataxis"}) | COORDINATED
+"""How the parser hangs a tag verb after a comma on the clause it follows (see :func:`_tag_candidate`)."""
 REFLEXIVE_POSSESSIVES = frozenset({"sin", "si", "sitt", "sine"})
 """``Arbeidarpartiet sitt framlegg``: the possessor stands before the possessive."""
 COPULAS = frozenset({"være", "vere"})
@@ -86,6 +89,8 @@ class Candidate:
     """Character range of the content."""
     speaker: tuple[int, int] | None
     """Token range of the mention the structure names as the source (see :func:`with_speaker`)."""
+    tag: bool = False
+    """Whether the cue is a tag after the clause it reports (``…, heter det i rapporten``)."""
 
     @property
     def start_char(self) -> int:
@@ -111,8 +116,11 @@ def _subtree_range(token: Token) -> tuple[int, int]:
     return token.left_edge.i, token.right_edge.i + 1
 
 
-def _clause_content(head: Token) -> tuple[int, int] | None:
+def _clause_content(head: Token, stranded: Token | None = None) -> tuple[int, int] | None:
+    """The clause ``head`` heads, from ``stranded`` on when the parse hung its subject on the cue."""
     start, end = _subtree_range(head)
+    if stranded is not None:
+        start = min(start, stranded.left_edge.i)
     if end - start > MAX_CONTENT_TOKENS:
         return None
     doc = head.doc
@@ -149,14 +157,15 @@ def _verb_chain(token: Token) -> Iterator[Token]:
         current = current.head
 
 
-def _subject(token: Token) -> Token | None:
+def _subject(token: Token, shared: bool = True) -> Token | None:
     """The subject of a verb, looking up through its auxiliaries, and for a verb coordinated
-    with an earlier one, that verb's (``fann departementet …, og foreslo at …``)."""
+    with an earlier one, that verb's (``fann departementet …, og foreslo at …``) unless
+    ``shared`` is False (a tag verb the parser calls coordinated shares no subject)."""
     for verb in _verb_chain(token):
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
-    if token.dep_ in COORDINATED and token.head != token and token.head.pos_ in CLAUSE_HEADS:
+    if shared and token.dep_ in COORDINATED and token.head != token and token.head.pos_ in CLAUSE_HEADS:
         return _subject(token.head)
     return None
 
@@ -173,11 +182,11 @@ def _source_phrase(verb: Token) -> Token | None:
     return None
 
 
-def _speaker_of(cue: Token) -> tuple[int, int] | None:
+def _speaker_of(cue: Token, tag: bool = False) -> tuple[int, int] | None:
     # A participle the tagger calls an adjective still heads a clause when it hangs in a verb
     # chain ("vart det fastsett at …").
     if cue.pos_ in CLAUSE_HEADS or cue.dep_ in VERB_CHAIN_DEPS:
-        subject = _subject(cue)
+        subject = _subject(cue, shared=not tag)
         if subject is None or subject.lower_ in FORMAL_SUBJECTS:
             subject = _source_phrase(cue) or subject
         return _mention(subject) if subject is not None else None
@@ -202,7 +211,7 @@ def candidates(doc: Doc) -> Iterator[Candidate]:
 
 def with_speaker(candidate: Candidate) -> Candidate:
     """The candidate with its source mention (found only for the candidates a stage judges)."""
-    return replace(candidate, speaker=_speaker_of(candidate.cue))
+    return replace(candidate, speaker=_speaker_of(candidate.cue, candidate.tag))
 
 
 def _structures(doc: Doc) -> Iterator[Candidate]:
@@ -214,9 +223,34 @@ def _structures(doc: Doc) -> Iterator[Candidate]:
     tags = doc.to_array([POS, DEP]).tolist()
     # Heads are offsets, stored unsigned: read them back as signed.
     offsets = doc.to_array([HEAD]).view("int64").ravel().tolist()
+    tag_deps = {strings[dep] for dep in TAG_DEPS}
     for i, ((pos, dep), offset) in enumerate(zip(tags, offsets, strict=True)):
         if offset != 0 and pos in clause_heads and dep != root:
             yield from _clause_candidate(doc[i])
+            if dep in tag_deps and offset < 0:
+                yield from _tag_candidate(doc[i])
+
+
+def _tag_candidate(tag: Token) -> Iterator[Candidate]:
+    """The clause before a tag verb after a comma: ``Prisene stiger, heter det i rapporten``.
+
+    The parser hangs such a tag on the clause's verb as a parenthetical, or, after an
+    impersonal ``det``, as a coordinated verb; in both the tag's subject follows its verb
+    (a coordinated main clause puts it first), and the reported clause is the words before.
+    """
+    head = tag.head
+    doc = tag.doc
+    if head.pos_ not in CLAUSE_HEADS or tag.i == 0 or doc[tag.i - 1].text != ",":
+        return
+    subjects = [c.i for c in tag.children if c.dep_ in SUBJECT_DEPS or c.dep_ in FORMAL_SUBJECT_DEPS]
+    if not subjects or min(subjects) < tag.i:
+        return
+    start = head.left_edge.i
+    if start >= tag.i - 1 or tag.i - 1 - start > MAX_CONTENT_TOKENS:
+        return
+    content = _trimmed(doc, start, tag.i - 1)
+    if content is not None:
+        yield Candidate(tag, head, None, content, None, tag=True)
 
 
 def _clause_candidate(head: Token) -> Iterator[Candidate]:
@@ -230,12 +264,13 @@ def _clause_candidate(head: Token) -> Iterator[Candidate]:
         c.dep_ in SUBJECT_DEPS or c.dep_ in FORMAL_SUBJECT_DEPS or c.dep_ in ("SBU", "mark")
         for c in head.children
     )
+    stranded = stranded_subject(governor, head) if link is None and not opens_clause else None
     infinitive = "Inf" in head.morph.get("VerbForm")
-    if not opens_clause and not infinitive:
+    if not opens_clause and not infinitive and stranded is None:
         return
     if infinitive and governor.pos_ == "AUX":
         return  # "vil kutte": a modal and its verb, not a report
-    content = _clause_content(head)
+    content = _clause_content(head, stranded)
     if content is None or content[0] < governor.idx < content[1]:
         return
     cue = governor
@@ -266,7 +301,7 @@ def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
     """What the model reads of one candidate: its words, the parse around it and the lexicons."""
     cue, head, link = candidate.cue, candidate.head, candidate.link
     lemma = cue.lemma_.lower() or cue.lower_
-    path = head.dep_ + (f">{link.lower_}" if link is not None else "")
+    path = "tag" if candidate.tag else head.dep_ + (f">{link.lower_}" if link is not None else "")
     out: dict[str, float] = {
         "bias": 1.0,
         f"lemma={lemma}": 1.0,

@@ -8,9 +8,14 @@ import itertools
 
 from spacy.tokens import Doc, Span, Token
 
+from kilde.names import SUBJECT_DEPS
 from kilde.text import (
     doc_has_parse,
 )
+
+FORMAL_SUBJECT_DEPS = frozenset({"FSUBJ", "expl"})
+"""``mener det er for seint``: a clause whose subject is the formal ``det`` is a clause too."""
+CLAUSAL_OBJECT_DEPS = frozenset({"DOBJ", "ccomp"})
 
 
 def _parsed_span(doc: Doc, phrase: tuple[int, int]) -> Span | None:
@@ -41,10 +46,13 @@ def subject_from_parse(cue: Span) -> tuple[int, int] | None:
         return None
     verbs = [*cue, *(token.head for token in cue if token.dep_ in ("INFV", "aux", "xcomp"))]
     for verb in verbs:
+        stranded = stranded_subject(verb)
         subjects = [
             child
             for child in verb.children
-            if child.dep_ in ("nsubj", "SUBJ") and child.lower_ not in ("det", "dette", "seg", "man")
+            if child.dep_ in SUBJECT_DEPS
+            and child.lower_ not in ("det", "dette", "seg", "man")
+            and child != stranded
         ]
         # Two subjects are a parser slip around a fronted adverbial ("en halvtime senere
         # bekrefter politiet"): in V2 order the one behind the verb is the subject.
@@ -94,6 +102,33 @@ def _subject_misread(root: Token) -> bool:
     )
 
 
+def stranded_subject(verb: Token, clause: Token | None = None) -> Token | None:
+    """The subject of the verb's clausal object (``clause``, or any) that the parse hangs on
+    the verb instead.
+
+    A bare reported clause that opens with a pronoun or a short noun phrase ("Kommunen sier de
+    ikke har oversikt") often comes out with two subjects of ``sier`` and a clause verb ``har``
+    without one. The later subject, between the verb and a subject-less finite object clause,
+    is that clause's; the earlier one, before the verb, stays the verb's.
+    """
+    subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) < 2 or subjects[0].i > verb.i or subjects[-1].i < verb.i:
+        return None
+    later = subjects[-1]
+    clauses = [clause] if clause is not None else list(verb.rights)
+    for child in clauses:
+        if (
+            child.head == verb
+            and child.i > later.i
+            and child.dep_ in CLAUSAL_OBJECT_DEPS
+            and child.pos_ in ("VERB", "AUX")
+            and "Fin" in child.morph.get("VerbForm")
+            and not any(grand.dep_ in SUBJECT_DEPS | FORMAL_SUBJECT_DEPS for grand in child.children)
+        ):
+            return later
+    return None
+
+
 def opens_clause(token: Token) -> bool:
     """A complementiser or a finite verb: where a noun phrase cannot go on."""
     return token.dep_ in ("SBU", "mark") or (
@@ -113,11 +148,14 @@ def clause_from_parse(cue: Span, position: int, end: int, nonsubjects: frozenset
         return None
     for verb in cue:
         for child in verb.children:
-            if child.dep_ not in ("DOBJ", "ccomp") or child.pos_ not in ("VERB", "AUX"):
-                continue
-            if not any(grand.dep_ in ("SUBJ", "FSUBJ", "nsubj", "expl") for grand in child.children):
+            if child.dep_ not in CLAUSAL_OBJECT_DEPS or child.pos_ not in ("VERB", "AUX"):
                 continue
             tokens = [t for t in child.subtree if t.dep_ not in ("SBU", "mark") or t.head is not child]
+            if not any(grand.dep_ in SUBJECT_DEPS | FORMAL_SUBJECT_DEPS for grand in child.children):
+                stranded = stranded_subject(verb, child)
+                if stranded is None:
+                    continue
+                tokens = [*stranded.subtree, *tokens]
             start = tokens[0].idx
             if not position <= start < end:
                 continue
