@@ -300,6 +300,18 @@ def test_a_learned_model_can_tell_a_question_from_a_claim() -> None:
     assert hedge_word_features(blank[2])["in_question"] == 0.0
 
 
+def test_a_learned_model_can_tell_nok_after_an_adjective_from_the_modal_nok() -> None:
+    from kilde.hedges import EPISTEMIC, TASK
+    from kilde.linear import LinearModel
+
+    nlp = _trained_nb()
+    after_modifier = {"word_before_pos=nok|ADJ": -6.0, "word_before_pos=nok|ADV": -6.0}
+    weights = {"bias": -3.0, "word=nok": 5.0} | after_modifier
+    nlp.get_pipe("kilde_hedges").model = LinearModel(TASK, weights)
+    text = "Styret jobbet ikke hardt nok med saken. Kommunen får nok pengene i år."
+    assert hedges(nlp, text) == [("nok", EPISTEMIC)]
+
+
 def test_only_words_the_model_favours_are_judged() -> None:
     from kilde.hedges import TASK, words_the_model_can_accept
     from kilde.linear import LinearModel

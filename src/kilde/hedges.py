@@ -686,6 +686,10 @@ def hedge_word_features(token: Token) -> dict[str, float]:
     word = token.lower_
     before = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
     after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
+    # The neighbours' word classes generalise what their words say: "nok" after an adjective or
+    # adverb is "enough" ("hardt nok", "ironisk nok"), before a finite verb's complement a modal.
+    before_pos = doc[token.i - 1].pos_ if token.i > 0 else "<s>"
+    after_pos = doc[token.i + 1].pos_ if token.i + 1 < len(doc) else "</s>"
     features = {
         "bias": 1.0,
         f"word={word}": 1.0,
@@ -698,6 +702,8 @@ def hedge_word_features(token: Token) -> dict[str, float]:
         f"after={after}": 1.0,
         f"before_word={before}|{word}": 1.0,
         f"word_after={word}|{after}": 1.0,
+        f"word_before_pos={word}|{before_pos}": 1.0,
+        f"word_after_pos={word}|{after_pos}": 1.0,
         f"head_pos={token.head.pos_}": 1.0,
         f"word_head_pos={word}|{token.head.pos_}": 1.0,
         "sentence_start": float(token.is_sent_start is True),
