@@ -686,6 +686,11 @@ def test_the_parse_ends_an_according_source_before_its_verb() -> None:
     assert text_of(quote.speaker) == "kommunen"
 
 
+def test_an_according_source_goes_on_past_a_middle_initial() -> None:
+    doc = kilde.load("nb")("Boligen er billig, ifølge megler Robert E. Larsen.")
+    assert text_of(only(doc._.quotes).speaker) == "megler Robert E. Larsen"
+
+
 def test_the_parse_finds_the_subject_behind_a_fronted_time() -> None:
     doc = kilde.load("nb")("Klokka 16.42 melder politiet at brannvesenet er framme på stedet.")
     quote = only(doc._.quotes)

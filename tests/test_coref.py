@@ -343,6 +343,34 @@ def test_de_after_one_person_stays_unresolved(nb: Language) -> None:
     assert quote.speaker_name is None
 
 
+@pytest.mark.parametrize(
+    ("text", "fragment", "speaker"),
+    [
+        # A dash answer after a survey's report goes on from the person, not the survey.
+        (
+            "Kari Holm har ledet avdelingen i fem år. – Jeg trives veldig godt her, sier Holm.\n\n"
+            "En ny medarbeiderundersøkelse viser at de ansatte er fornøyde med sjefen.\n\n"
+            "– Er du overrasket?\n\n– Nei, jeg har alltid hatt et godt forhold til dem.\n",
+            "godt forhold",
+            "Kari Holm",
+        ),
+        # "har Ola Nordmann leid": the parse reads the name as the subject behind a fronted
+        # adverbial; the source named before it is a speaker too, but further back.
+        (
+            "Prisene har falt mye, ifølge megler Per Olav Dahl.\n\n"
+            "De siste fire årene har Ola Nordmann ( 60 ) leid en leilighet i byen.\n\n"
+            "– Jeg skal kjøpe noe i løpet av året. Planen er å pusse opp selv, sier han.\n",
+            "kjøpe noe",
+            "Ola Nordmann",
+        ),
+    ],
+)
+def test_a_quote_goes_to_the_person_the_paragraph_before_presents(
+    nb: Language, text: str, fragment: str, speaker: str
+) -> None:
+    assert quote_with(nb(text), fragment).speaker_name == speaker
+
+
 def test_a_channel_number_is_part_of_the_outlets_name(nb: Language) -> None:
     doc = nb("Brannen startet i et kjøkken, melder TV 2.")
     quote = quote_with(doc, "Brannen startet")

@@ -12,8 +12,8 @@ from spacy.language import Language
 from kilde.linear import LinearModel
 from kilde.pipeline import MODELS_DIR, build_pipeline
 from kilde.schema import doc_to_kilde
-from kilde.speakers import PACKAGED_MODEL, TASK, SpeakerRanker, keep_option, replacement
-from kilde.types import read_quotes
+from kilde.speakers import PACKAGED_MODEL, TASK, Candidate, SpeakerRanker, keep_option, replacement
+from kilde.types import Quote, read_quotes
 
 pytestmark = pytest.mark.skipif(
     not (MODELS_DIR / "nb" / "config.cfg").is_file(), reason="needs the packaged Bokmål model"
@@ -52,6 +52,25 @@ def test_candidates_carry_where_they_stand_and_the_rules_choice() -> None:
     assert chosen.features["same_sentence_as_cue"] == 1.0
     assert "Per Dahl" in by_text and by_text["Per Dahl"].features["source=entity"] == 1.0
     assert all(not quotes[0].encloses(c.span) for c in by_text.values() if not c.rules_choice)
+
+
+def test_a_quotes_previous_quote_is_the_one_before_it_in_the_text() -> None:
+    # The rules store the indirect report after the dash quotes; the ranker reads them in text order.
+    text = (
+        "– Vi er klare for sesongen, sier trener Per Dahl.\n"
+        "Kari Holm mener at laget mangler en keeper.\n"
+        "– Det haster å finne en ny.\n"
+    )
+    nlp = pipeline(None)
+    doc = nlp(text)
+    seen: list[tuple[str, str | None]] = []
+
+    def remember(quote: Quote, candidates: list[Candidate]) -> None:
+        previous = [c for c in candidates if c.features.get("previous_speaker_mention")]
+        seen.append((quote.content[0].text, previous[0].span.text if previous else None))
+
+    nlp.get_pipe("kilde_speakers").rerank(doc, remember)
+    assert seen[-1] == ("Det haster å finne en ny", "Kari Holm")
 
 
 def test_a_model_that_prefers_another_candidate_replaces_the_rules_mention() -> None:

@@ -35,7 +35,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
-from kilde.names import SUBJECT_DEPS, NameParse, without_genitive
+from kilde.names import COORDINATED_DEPS, SUBJECT_DEPS, NameParse, without_genitive
 from kilde.roles import RoleNouns
 from kilde.speaker_kinds import PACKAGED_MODEL, TASK, WEB_ADDRESS, is_acronym, relabel
 from kilde.text import Ranges, char_span, doc_has_parse, paragraphs, words
@@ -286,7 +286,7 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                     headings.append(quote)
                     continue
                 # The first untagged quote of an interview answers the person it presents.
-                entity = previous_speaker or _main_person(history)
+                entity = _continued_speaker(previous_speaker, quote, history)
             else:
                 mention = self.describe(speaker.text, speaker.start_char, ner, names)
                 if quote.heading and mention.pronoun is None and mention.name is None:
@@ -515,8 +515,10 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                     mention.aliases_hint = f"{preceding[-1]} {run}"
                 if mention.kind == "person" and mention.name:
                     sentence_so_far = re.split(r"[.!?]\s", para.text[:run_start])[-1]
-                    mention.salient = len(words(sentence_so_far)) <= 3 or self._is_main_subject(
-                        sentence_so_far, para.text[run_end:]
+                    mention.salient = (
+                        len(words(sentence_so_far)) <= 3
+                        or self._is_main_subject(sentence_so_far, para.text[run_end:])
+                        or _parsed_main_subject(doc, start, start + len(run))
                     )
                     found.append(mention)
         return found
@@ -839,6 +841,36 @@ def _assign(quote: Quote, entity: Entity) -> None:
     quote.speaker_name = entity.name
     quote.speaker_kind = entity.kind
     quote.entity_id = entity.id
+
+
+def _parsed_main_subject(doc: Doc, start: int, end: int) -> bool:
+    """Whether the parse reads the name at ``[start, end)`` as the subject of a main clause, also
+    after a fronted adverbial ("De siste årene har Kari Holm ( 60 ) bodd …"), which the word
+    rules of :meth:`SpeakerResolver._is_main_subject` do not see. False without a parse."""
+    if not doc_has_parse(doc):
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    verb = root.head
+    if root.dep_ not in SUBJECT_DEPS or verb == root:
+        return False
+    if verb.dep_ in COORDINATED_DEPS:
+        verb = verb.head
+    return verb.dep_ in ("ROOT", "root")
+
+
+def _continued_speaker(
+    previous: Entity | None, quote: Quote, history: list[tuple[int, Entity, bool]]
+) -> Entity | None:
+    """Whom a quote without a speaker mention goes on from: the previous quote's speaker, unless
+    that is a document and the quote is direct speech. A report, a survey or a law is reported
+    ("Undersøkelsen viser at …"); a dash quote after it is a person's, as a rule the person the
+    story is about."""
+    if previous is not None and not (previous.kind == "document" and quote.type == "direct"):
+        return previous
+    return _main_person(history)
 
 
 def _main_person(history: list[tuple[int, Entity, bool]]) -> Entity | None:

@@ -180,7 +180,9 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
         """Put each quote's candidates to ``decide`` and keep its answer (training passes the corpus's)."""
         if not doc_has_parse(doc) or not doc.has_annotation("ENT_IOB"):
             return doc
-        quotes = read_quotes(doc)
+        # In text order: a quote's previous quote is the one before it in the text, whichever
+        # stage found it (the attribution rules store the quotes they add after the rest).
+        quotes = sorted(read_quotes(doc), key=lambda q: (q.start_char, q.end_char))
         if not quotes:
             return doc
         changed = False

@@ -24,6 +24,10 @@ MAX_SUBJECT_WORDS = 16
 MAX_MENTION_WORDS = 18
 
 
+INITIAL_FOLLOWS = re.compile(r"\s+(?P<word>[A-ZÆØÅ][a-zæøå]\w*)")
+"""After an initial's full stop the name goes on with a capitalised word."""
+
+
 class Mentions:
     """Speaker phrases: the parse's subject of the cue first, where the pipeline has a parser, then
     the word rules (which also catch what the parse misses)."""
@@ -173,6 +177,16 @@ class Mentions:
         for match in re.finditer(r"[^\s,.;:!?()«»\"“”]+|[,.;:!?()«»\"“”]", text[start:end]):
             token = match.group()
             lower = token.lower()
+            following = INITIAL_FOLLOWS.match(text, start + match.end(), end)
+            if (
+                token == "."
+                and previous_capitalised
+                and len(previous[0]) == 1
+                and following
+                and following.group("word").lower() not in self.words.lexicon.function_words
+            ):
+                last_end = start + match.end()  # a middle initial: "Robert E. Larsen"
+                continue
             if lower == "å":
                 # "truet rektor med å stenge …": the phrase ends before the infinitive's preposition.
                 if previous[0] in self.words.infinitive_prepositions:
