@@ -845,7 +845,7 @@ def _assign(quote: Quote, entity: Entity) -> None:
 
 def _parsed_main_subject(doc: Doc, start: int, end: int) -> bool:
     """Whether the parse reads the name at ``[start, end)`` as the subject of a main clause, also
-    after a fronted adverbial ("De siste årene har Kari Holm ( 60 ) bodd …"), which the word
+    after a fronted adverbial ("I tre vintre har Kari Holm ( 60 ) bodd …"), which the word
     rules of :meth:`SpeakerResolver._is_main_subject` do not see. False without a parse."""
     if not doc_has_parse(doc):
         return False

@@ -185,7 +185,7 @@ class Mentions:
                 and following
                 and following.group("word").lower() not in self.words.lexicon.function_words
             ):
-                last_end = start + match.end()  # a middle initial: "Robert E. Larsen"
+                last_end = start + match.end()  # a middle initial: "Hans P. Berg"
                 continue
             if lower == "å":
                 # "truet rektor med å stenge …": the phrase ends before the infinitive's preposition.
