@@ -684,12 +684,14 @@ def hedge_word_features(token: Token) -> dict[str, float]:
     """What the hedge model reads of one word: itself, its parse and its neighbours."""
     doc = token.doc
     word = token.lower_
-    before = doc[token.i - 1].lower_ if token.i > 0 else "<s>"
-    after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else "</s>"
+    previous = doc[token.i - 1] if token.i > 0 else None
+    following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    before = previous.lower_ if previous is not None else "<s>"
+    after = following.lower_ if following is not None else "</s>"
     # The neighbours' word classes generalise what their words say: "nok" after an adjective or
     # adverb is "enough" ("hardt nok", "ironisk nok"), before a finite verb's complement a modal.
-    before_pos = doc[token.i - 1].pos_ if token.i > 0 else "<s>"
-    after_pos = doc[token.i + 1].pos_ if token.i + 1 < len(doc) else "</s>"
+    before_pos = previous.pos_ if previous is not None else "<s>"
+    after_pos = following.pos_ if following is not None else "</s>"
     features = {
         "bias": 1.0,
         f"word={word}": 1.0,

@@ -45,7 +45,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
-from kilde.names import SUBJECT_DEPS
+from kilde.names import COORDINATED_DEPS, SUBJECT_DEPS
 from kilde.text import Ranges, asks, doc_has_parse, doc_text
 from kilde.types import Quote, read_quotes, write_quotes
 
@@ -58,8 +58,7 @@ CLAUSE_HEADS = frozenset({"VERB", "AUX"})
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ", "PROPN"})
 LINKING_POS = frozenset({"ADP", "SCONJ"})
 OBJECT_OF_PREPOSITION = frozenset({"PUTFYLL", "obl", "nmod", "obj"})
-COORDINATED = frozenset({"KOORD", "conj"})
-TAG_DEPS = frozenset({"PAR", "parataxis"}) | COORDINATED
+TAG_DEPS = frozenset({"PAR", "parataxis"}) | COORDINATED_DEPS
 """How the parser hangs a tag verb after a comma on the clause it follows (see :func:`_tag_candidate`)."""
 REFLEXIVE_POSSESSIVES = frozenset({"sin", "si", "sitt", "sine"})
 """``Arbeidarpartiet sitt framlegg``: the possessor stands before the possessive."""
@@ -165,7 +164,7 @@ def _subject(token: Token, shared: bool = True) -> Token | None:
         for child in verb.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
-    if shared and token.dep_ in COORDINATED and token.head != token and token.head.pos_ in CLAUSE_HEADS:
+    if shared and token.dep_ in COORDINATED_DEPS and token.head != token and token.head.pos_ in CLAUSE_HEADS:
         return _subject(token.head)
     return None
 
