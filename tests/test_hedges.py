@@ -312,6 +312,17 @@ def test_a_learned_model_can_tell_nok_after_an_adjective_from_the_modal_nok() ->
     assert hedges(nlp, text) == [("nok", EPISTEMIC)]
 
 
+def test_a_learned_model_can_leave_a_hedge_inside_reported_speech_to_its_source() -> None:
+    from kilde.hedges import EPISTEMIC, TASK
+    from kilde.linear import LinearModel
+
+    nlp = _trained_nb()
+    weights = KANSKJE_MODEL_WEIGHTS | {"word_in_report=kanskje": -6.0}
+    nlp.get_pipe("kilde_hedges").model = LinearModel(TASK, weights)
+    text = "Rektor mener at skolen kanskje må stenge. Kommunen får kanskje pengene i år."
+    assert hedges(nlp, text) == [("kanskje", EPISTEMIC)]
+
+
 def test_only_words_the_model_favours_are_judged() -> None:
     from kilde.hedges import TASK, words_the_model_can_accept
     from kilde.linear import LinearModel

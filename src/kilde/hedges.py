@@ -309,7 +309,7 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
             if not excluded.overlaps(span.start_char, span.end_char) and not self._is_verb_reading(span)
         ]
         if self.model is not None and doc.has_annotation("POS"):
-            hedges.extend(self.learned_markers(self.model, doc, excluded, hedges))
+            hedges.extend(self.learned_markers(self.model, doc, excluded, hedges, report_ranges(quotes)))
         hedges.sort(key=lambda span: span.start)
         doc.spans[HEDGE_SPANS] = hedges
         if quotes and hedges:
@@ -343,7 +343,7 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         ]
 
     def learned_markers(
-        self, model: LinearModel, doc: Doc, excluded: Ranges, rule_markers: Sequence[Span]
+        self, model: LinearModel, doc: Doc, excluded: Ranges, rule_markers: Sequence[Span], reports: Ranges
     ) -> list[Span]:
         strings = doc.vocab.strings
         if self._judged is None or self._judged[0] is not model:
@@ -360,7 +360,7 @@ class HedgeDetector(LearnedComponent, LexiconComponent):
         accepted = [
             token.i
             for token in self.open_words(doc, excluded, rule_markers, among=screened)
-            if model.decides_yes(hedge_word_features(token))
+            if model.decides_yes(hedge_word_features(token, reports))
         ]
         markers: list[Span] = []
         for i in accepted:
@@ -680,8 +680,14 @@ def words_the_model_can_accept(model: LinearModel) -> frozenset[str]:
     return frozenset(found)
 
 
-def hedge_word_features(token: Token) -> dict[str, float]:
-    """What the hedge model reads of one word: itself, its parse and its neighbours."""
+def report_ranges(quotes: Iterable[Quote]) -> Ranges:
+    """The content of the quotes: a hedge there may be the source's, not the writer's."""
+    return Ranges((part.start_char, part.end_char) for quote in quotes for part in quote.content)
+
+
+def hedge_word_features(token: Token, reports: Ranges | None = None) -> dict[str, float]:
+    """What the hedge model reads of one word: itself, its parse, its neighbours and, given the
+    quotes' ``reports`` (:func:`report_ranges`), whether it stands in reported speech."""
     doc = token.doc
     word = token.lower_
     previous = doc[token.i - 1] if token.i > 0 else None
@@ -712,6 +718,10 @@ def hedge_word_features(token: Token) -> dict[str, float]:
         # A question asks; it does not hedge a claim ("Er de kanskje proffer om ti år?").
         "in_question": float(doc.has_annotation("SENT_START") and asks(token.sent.text)),
     }
+    if reports is not None and reports.contains(token.idx):
+        # "Hun mener at det kanskje …": the hedge inside an indirect quote may be the source's.
+        features["in_report"] = 1.0
+        features[f"word_in_report={word}"] = 1.0
     for name in ("Degree", "VerbForm", "Tense", "Voice"):
         for value in token.morph.get(name):
             features[f"{name}={value}"] = 1.0

@@ -32,9 +32,9 @@ from learned_models import (
 )
 
 from kilde.annotations.store import Annotation
-from kilde.hedges import PACKAGED_MODEL, TASK, HedgeDetector, hedge_word_features
+from kilde.hedges import PACKAGED_MODEL, TASK, HedgeDetector, hedge_word_features, report_ranges
 from kilde.text import Ranges
-from kilde.types import HEDGE_SPANS
+from kilde.types import HEDGE_SPANS, read_quotes
 
 HERE = Path(__file__).parent
 L2 = 1.0
@@ -50,8 +50,9 @@ def examples_of(annotation: Annotation, fold: int, nlp: Language) -> list[Labell
     doc = detector(doc)
     excluded = Ranges(detector.excluded_ranges(doc))
     gold = Ranges(annotation.hedges)
+    reports = report_ranges(read_quotes(doc))
     return [
-        Labelled(fold, hedge_word_features(token), gold.contains(token.idx))
+        Labelled(fold, hedge_word_features(token, reports), gold.contains(token.idx))
         for token in detector.open_words(doc, excluded, list(doc.spans[HEDGE_SPANS]))
     ]
 
