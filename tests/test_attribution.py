@@ -430,6 +430,9 @@ def test_nynorsk_seier_tag(nn: Language) -> None:
     [
         ("Ifølgje politiet er ingen skadde i brannen.", "Ifølgje", "ingen skadde i brannen"),
         ("Ingen vart skadde i brannen, ifølgje politiet.", "ifølgje", "Ingen vart skadde i brannen"),
+        # The older spellings, frequent in Nynorsk news.
+        ("Ingen vart skadde i brannen, ifylgje politiet.", "ifylgje", "Ingen vart skadde i brannen"),
+        ("I fylgje politiet er ingen skadde i brannen.", "I fylgje", "ingen skadde i brannen"),
     ],
 )
 def test_nynorsk_ifolgje(nn: Language, text: str, cue: str, claim: str) -> None:

@@ -207,10 +207,63 @@ def test_nynorsk_definite_title(nn: Language) -> None:
         ("Venstres Ola Nordvik mener at skatten må ned.", "skatten må ned", "Ola Nordvik"),  # a party
         ("Klokka 12 melder politiet at veien er åpen.", "veien er åpen", "politiet"),  # an adverbial
         ("Når det gjelder saken, mener retten at straffen må skjerpes.", "straffen", "retten"),  # a clause
+        # A name in the phrase's head, not in its attribute after a preposition.
+        ("– Sola kommer tilbake, lover meteorolog Kari Holm hos Vær AS.", "Sola kommer", "Kari Holm"),
+        (
+            "– Det er for tidlig, svarer forsvarssjef Harald Lie på spørsmål fra Per Olav Hansen.",
+            "for tidlig",
+            "Harald Lie",
+        ),
+        # A verb after the name is no "van" of a Dutch name.
+        ("– Det var tungt, sier Kari Holm vanligvis etter løpet.", "Det var tungt", "Kari Holm"),
+        # Parts joined by full stops are one name.
+        ("– Stormen er over, melder A.P. i kveld.", "Stormen er over", "A.P"),
+        ("Stormen er over, skriver Nettavisa.no.", "Stormen er over", "Nettavisa.no"),
+        # Names joined by "og" speak together.
+        ("Ap og SV har varslet at de vil utsette reformen.", "utsette reformen", "Ap og SV"),
     ],
 )
 def test_the_speaker_is_a_name_or_description(nb: Language, text: str, content: str, speaker: str) -> None:
     assert quote_with(nb(text), content).speaker_name == speaker
+
+
+def test_a_party_alone_is_not_the_group_it_was_named_in(nb: Language) -> None:
+    doc = nb("Ap og SV har varslet at de vil utsette reformen. SV mener også at skolen trenger penger.")
+    group, party = quote_with(doc, "utsette reformen"), quote_with(doc, "skolen trenger")
+    assert (group.speaker_name, party.speaker_name) == ("Ap og SV", "SV")
+    assert group.entity_id != party.entity_id
+
+
+def test_two_people_who_speak_together_are_not_one_of_them(nb: Language) -> None:
+    doc = nb("– Vi er klare, sier Kari Holm og Per Lie. Etter møtet sier Holm at planen står fast.")
+    both, one = quote_with(doc, "Vi er klare"), quote_with(doc, "planen står fast")
+    assert (both.speaker_name, one.speaker_name) == ("Kari Holm og Per Lie", "Kari Holm")
+    assert both.entity_id != one.entity_id
+
+
+def test_a_plural_title_is_a_group_not_the_person_with_that_title(nn: Language) -> None:
+    doc = nn(
+        "Tokke-ordførar Per Nes er uroa.\n\n– Dette er alvorleg, seier Nes.\n\n"
+        "Ordførarane meiner at sjukehuset må haldast ope."
+    )
+    mayor, mayors = quote_with(doc, "alvorleg"), quote_with(doc, "haldast ope")
+    assert mayor.speaker_name == "Per Nes"
+    assert mayors.entity_id != mayor.entity_id
+    assert mayors.speaker_name == "ordførarane"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A one-word heading on its own line.
+        "Kari Holm vant kampen i går.\nFerie\n– Det er ingen krise for meg, sier hun.",
+        # A definite noun opening the sentence (names take no article ending).
+        "Kari Holm la fram planen. Planen sier at skolen skal bygges.\n"
+        "– Det er ingen krise for meg, sier hun.",
+    ],
+)
+def test_a_capitalised_common_word_is_no_one_a_pronoun_can_take_up(nb: Language, text: str) -> None:
+    assert quote_with(nb(text), "ingen krise").speaker_name == "Kari Holm"
 
 
 def test_a_word_opening_the_sentence_is_not_part_of_the_name(nb: Language) -> None:

@@ -16,13 +16,14 @@ it found none. For third-person pronouns and titles the rules choose better than
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from kilde.component import (
     PACKAGED,
@@ -49,12 +50,14 @@ from kilde.types import (
     write_quotes,
 )
 
-# A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør").
+# A run of capitalised words; a full stop may only end an initial ("Knut S. Vikør") or join
+# the parts of one word ("A.P.", "St.meld.", "Nettavisa.no").
 # An acronym may carry a channel number ("TV 2", "NRK 1").
 NAME_RUN = re.compile(
-    r"(?<![\w-])(?:[A-ZÆØÅ]{2,}\s\d{1,2}(?![\w,]\d)(?!\w)|[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*"
+    r"(?<![\w-])(?:[A-ZÆØÅ]{2,}\s\d{1,2}(?![\w,]\d)(?!\w)|[A-ZÆØÅÄÖÜ][\w'’-]*(?:\.(?:[a-zæøå][\w'’-]*|[A-ZÆØÅ](?![a-zæøå])))+\.?"
+    r"|[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*"
     r"|(?:al|el)-[A-ZÆØÅ][\w'’-]*)"
-    r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|van|von|bin))*"
+    r"(?:\s+(?:[A-ZÆØÅÄÖÜ]\.|[A-ZÆØÅÄÖÜ][\w'’-]*|al-[A-ZÆØÅ][\w'’-]*|(?:van|von|bin)(?!\w)))*"
 )
 # How many recent mentions pronouns and titles look back over: news prose refers
 # back a few paragraphs, and a bound keeps long texts linear.
@@ -73,6 +76,9 @@ ROLE_CACHE_SIZE = 100_000
 MIDDLE_INITIAL = re.compile(r"\w\.")
 PLURAL = "pl"
 """The pronoun class of ``de``/``dei`` in ``lang/<nb|nn>/pronouns.txt``."""
+COORDINATION_GAP = re.compile(r"\s*(?:,|og|and|&)\s*")
+"""What stands between two names of a coordination."""
+COORDINATION = re.compile(r",|&|\b(?:og|and)\b")
 GROUP_POS = frozenset({"NOUN", "PROPN"})
 GROUP_SENTENCES = 2
 """How many sentence starts back a plural pronoun looks for its group: its own and the one before."""
@@ -369,8 +375,16 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         return self._role_of(word) is not None
 
     def _proper_name(self, phrase: str, start: int = 0, names: NameParse | None = None) -> str | None:
-        """The longest proper name in ``phrase`` (which starts at ``start`` in the Doc)."""
+        """The longest proper name in ``phrase`` (which starts at ``start`` in the Doc).
+
+        A name in the phrase's head comes before one in an attribute after a preposition:
+        "meteorolog Kari Holm hos Vêrtenesta AS" is Kari Holm, and so is "sjef Kari Holm på
+        spørsmål frå Per Lie"; a person named only after the preposition still counts ("leiar
+        i Firmaet AS Tor Holm")."""
         best: str | None = None
+        in_head = True
+        named: list[tuple[int, int, str]] = []
+        """(start, end, name) of each name in the head, for a coordination of names."""
         for match in NAME_RUN.finditer(phrase):
             run_start, run_end = match.start(), match.end()
             genitive = False
@@ -381,6 +395,10 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                 run_start, run_end, genitive = found.start - start, found.end - start, found.genitive
             tokens = phrase[run_start:run_end].split()
             preceding = phrase[:run_start].split()
+            if in_head and any(word.lower() in self._name_prepositions for word in preceding[1:]):
+                if best is not None:
+                    break
+                in_head = False
             if preceding and preceding[-1].lower() in self._name_prepositions:
                 # "leder i Wattsight Tor Holm": the organisation comes first, the person after it.
                 firsts = [i for i, t in enumerate(tokens) if t.lower() in self.lexicon.first_names]
@@ -399,13 +417,16 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
             head = re.match(r"\s+([a-zæøå-]+)", phrase[run_end:])
             if head and self._organizations.matches(head.group(1)):
                 candidate += " " + head.group(1)  # "Statens vegvesen", "Bergen kommune"
+                run_end += head.end()
             elif genitive and phrase[run_end:].strip():
                 continue  # "Karis søster": the name only says whose sister
             elif genitive:
                 candidate = without_genitive(candidate)  # the speaker "Karis" (tale) is Kari
+            if in_head:
+                named.append((run_start, run_end, candidate))
             if best is None or len(candidate.split()) > len(best.split()):
                 best = candidate
-        return best
+        return _coordinated(phrase, named) or best
 
     def _role_of(self, word: str) -> str | None:
         """The title stem a word is or ends in ("UP-sjefen" -> "up-sjef"), memoised per word."""
@@ -611,8 +632,11 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         if mention.name is not None:
             return self._entity_for_name(mention, entities, history, doc, span)
         introduces_someone = mention.text.split()[0].lower() in self._new_referents
+        plural = _plural_noun(span)
         if not introduces_someone and (mention.role is not None or mention.kind in ("person", "unknown")):
-            entity = self._entity_for_role(mention, entities, history, previous_speaker)
+            entity = self._entity_for_role(
+                mention, entities, history, previous_speaker, group=plural is not None
+            )
             if entity is not None:
                 entity.mentions.append(span)
                 entity.aliases.add(mention.text)
@@ -688,7 +712,7 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
                 if _is_group(entity):
                     return entity
             # One person is no "de": a pronoun no group explains stays unresolved.
-            if previous_speaker is None or _is_group(previous_speaker) or " og " in previous_speaker.name:
+            if previous_speaker is None or _is_group(previous_speaker):
                 return previous_speaker
             return None
         # Speakers and sentence subjects first: "han" rarely points back to a name inside a clause,
@@ -774,14 +798,21 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         entities: EntityTable,
         history: list[tuple[int, Entity, bool]],
         previous_speaker: Entity | None,
+        group: bool = False,
     ) -> Entity | None:
+        """The entity a title or description refers to; ``group``: the mention is a plural noun
+        ("Ordførarane"), which takes up a group, never one person with that title."""
         stem = mention.role or _description(mention.text, self._articles)
         # The stem ends a word (a compound's head, "UP-sjef"), maybe with an inflected ending:
         # "fiskeren" is not "Fiskeribladet".
         names_stem = re.compile(re.escape(stem) + self._noun_ending + r"(?!\w)")
         for _, entity, _ in reversed(history[-LOOKBACK:]):
+            if group and not _is_group(entity):
+                continue
             if any(names_stem.search(name.lower()) for name in (entity.name, *entity.aliases)):
                 return entity
+        if group:
+            return None
         # A bare title ("forskeren", "69-åringen") continues the latest speaker; "legen i Oslo" does
         # not, nor does "moren" a speaker known only by another noun ("søsteren"): two people.
         single_word = len(mention.text.split()) == 1
@@ -833,8 +864,45 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
 
 # -------------------------------------------------------------- helpers
 def _is_group(entity: Entity) -> bool:
-    """An entity ``de``/``dei`` can take up: an organisation, an anonymous group or a plural noun."""
-    return entity.kind in ("organization", "anonymous") or entity.name.endswith(("ene", "ane", "er", "ar"))
+    """An entity ``de``/``dei`` can take up: an organisation, an anonymous group, a plural noun or
+    names joined ("Kari Holm og Per Lie")."""
+    return (
+        entity.kind in ("organization", "anonymous")
+        or entity.name.endswith(("ene", "ane", "er", "ar"))
+        or _is_coordination(entity.name)
+    )
+
+
+def _plural_noun(span: Span | None) -> Token | None:
+    """The head of a speaker phrase when the tagger reads it as a definite plural noun
+    ("Ordførarane", "dei andre lærarane"): a group, not one person."""
+    if span is None or len(span) == 0:
+        return None
+    head = span.root
+    morph = head.morph
+    if head.pos_ == "NOUN" and "Plur" in morph.get("Number") and "Def" in morph.get("Definite"):
+        return head
+    return None
+
+
+def _coordinated(phrase: str, named: list[tuple[int, int, str]]) -> str | None:
+    """The names ``named`` (start, end, name in ``phrase``) as one, when the phrase joins them
+    with commas and a last ``og`` ("Ap, SV og Sp", "Kari Holm og Per Lie"): a group speaks.
+    None for one name, or names that stand apart ("Kari Holm i Ap")."""
+    if len(named) < 2:
+        return None
+    gaps = [phrase[end:start] for (_, end, _), (start, _, _) in itertools.pairwise(named)]
+    if not all(COORDINATION_GAP.fullmatch(gap) for gap in gaps) or "," in gaps[-1].strip():
+        return None
+    joined = named[0][2]
+    for gap, (_, _, name) in zip(gaps, named[1:], strict=True):
+        joined += re.sub(r"\s+", " ", gap) + name  # the text's own punctuation
+    return joined
+
+
+def _is_coordination(name: str) -> bool:
+    """Whether a name joins several names ("Ap, SV og Sp", "Kari Holm og Per Lie")."""
+    return COORDINATION.search(name) is not None
 
 
 def _assign(quote: Quote, entity: Entity) -> None:
@@ -904,7 +972,10 @@ def _match_name(name: str, entities: EntityTable, history: list[tuple[int, Entit
 
     Middle initials do not tell people apart: "Kari Lie" and "Kari T. Lie" are one."""
     tokens = name.lower().split()
+    group = _is_coordination(name)
     recent = _unique([e for _, e, _ in reversed(history[-LOOKBACK:])] + entities.sharing_words(tokens))
+    # A group and one of its members are two speakers: "SV" is not "Ap og SV", nor the reverse.
+    recent = [entity for entity in recent if _is_coordination(entity.name) == group]
     for entity in recent:
         known = entity.name.lower().split()
         if known == tokens or (len(tokens) >= 2 and _without_initials(known) == _without_initials(tokens)):

@@ -41,6 +41,8 @@ COORDINATED_DEPS = frozenset({"KOORD", "conj"})
 NAME_PART_DEPS = frozenset({"FLAT", "ATR", "APP", "flat:name", "appos", "nmod"})
 """Words after a noun that belong to its phrase: the rest of a name, an apposition, a
 prepositional attribute ("talsmann for Vatikanet")."""
+LINE_WINDOW = 200
+"""How far around a word :meth:`NameParse._common_word` looks for the ends of its line."""
 EDGE_POS = frozenset({"ADV", "CCONJ", "SCONJ", "PUNCT", "ADP"})
 """Words that never begin or end a speaker phrase."""
 
@@ -130,7 +132,9 @@ class NameParse:
         tokens = [t for t in span if not t.is_punct or t.text.endswith(".")]
         while len(tokens) > 1 and self._before_name(tokens[0], tokens[1:]):
             tokens = tokens[1:]
-        if not tokens or (len(tokens) == 1 and tokens[0].pos_ not in NAME_POS):
+        if not tokens:
+            return None
+        if len(tokens) == 1 and (tokens[0].pos_ not in NAME_POS or self._common_word(tokens[0])):
             return None
         while len(tokens) > 1 and self._determines_outside(tokens[-1], span):
             tokens = tokens[:-1]
@@ -138,6 +142,23 @@ class NameParse:
         # The run ends where the text's name does, inside a token like "2." ("melder TV 2.").
         end_char = min(last.idx + len(last), end)
         return NameRange(tokens[0].idx, end_char, self._genitive_name(tokens, span))
+
+    def _common_word(self, token: Token) -> bool:
+        """A capitalised word alone that is no name, whatever the recogniser says: a definite noun
+        opening a sentence or line ("Begrunnelsen for prisen var …": names take no article
+        ending), or a heading of one word on a line of its own ("Juleferie")."""
+        if token.lower_ in self.first_names:
+            return False
+        text = self.doc.text
+        # Only the text near the word is read: a text without line breaks stays linear.
+        before = text[max(0, token.idx - LINE_WINDOW) : token.idx]
+        opens_line = not before.rpartition("\n")[2].strip() and ("\n" in before or token.idx <= LINE_WINDOW)
+        definite = token.pos_ == "NOUN" and "Def" in token.morph.get("Definite")
+        if definite and (opens_line or token.is_sent_start):
+            return True
+        after = text[token.idx + len(token) : token.idx + len(token) + LINE_WINDOW]
+        rest, newline, _ = after.partition("\n")
+        return opens_line and (bool(newline) or len(after) < LINE_WINDOW) and not rest.strip(" \t|:")
 
     @staticmethod
     def _determines_outside(token: Token, run: Span) -> bool:

@@ -344,8 +344,14 @@ def features(candidate: Candidate, cue_words: CueWords) -> dict[str, float]:
             out[f"speaker_pronoun={root.lower_}"] = 1.0
         out[f"speaker_lemma={root.lemma_.lower()}"] = 1.0
     out["content_chars"] = math.log1p(candidate.end_char - candidate.start_char)
-    out["content_before_cue"] = float(candidate.end_char <= cue.idx)
-    out["quote_marks"] = float(has_quote_marks(cue.doc, candidate))
+    before = candidate.end_char <= cue.idx
+    marks = has_quote_marks(cue.doc, candidate)
+    out["content_before_cue"] = float(before)
+    out["quote_marks"] = float(marks)
+    # A word reports differently after its content and before it ("…, viser tala" against
+    # "viser at …"), and with a quotation inside ("kalla det «ein skandale»").
+    out[f"lemma_before={lemma}|{int(before)}"] = 1.0
+    out[f"lemma_marks={lemma}|{int(marks)}"] = 1.0
     return out
 
 
