@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from kilde.component import (
     PACKAGED,
@@ -383,8 +383,7 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         i Firmaet AS Tor Holm")."""
         best: str | None = None
         in_head = True
-        named: list[tuple[int, int, str]] = []
-        """(start, end, name) of each name in the head, for a coordination of names."""
+        named: list[tuple[int, int, str]] = []  # (start, end, name) of each name in the head
         for match in NAME_RUN.finditer(phrase):
             run_start, run_end = match.start(), match.end()
             genitive = False
@@ -632,11 +631,9 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         if mention.name is not None:
             return self._entity_for_name(mention, entities, history, doc, span)
         introduces_someone = mention.text.split()[0].lower() in self._new_referents
-        plural = _plural_noun(span)
         if not introduces_someone and (mention.role is not None or mention.kind in ("person", "unknown")):
-            entity = self._entity_for_role(
-                mention, entities, history, previous_speaker, group=plural is not None
-            )
+            group = _is_plural(span)
+            entity = self._entity_for_role(mention, entities, history, previous_speaker, group=group)
             if entity is not None:
                 entity.mentions.append(span)
                 entity.aliases.add(mention.text)
@@ -873,16 +870,13 @@ def _is_group(entity: Entity) -> bool:
     )
 
 
-def _plural_noun(span: Span | None) -> Token | None:
-    """The head of a speaker phrase when the tagger reads it as a definite plural noun
-    ("Ordførarane", "dei andre lærarane"): a group, not one person."""
+def _is_plural(span: Span | None) -> bool:
+    """Whether the tagger reads a speaker phrase's head as a definite plural noun ("Ordførarane",
+    "dei andre lærarane"): a group, not one person."""
     if span is None or len(span) == 0:
-        return None
+        return False
     head = span.root
-    morph = head.morph
-    if head.pos_ == "NOUN" and "Plur" in morph.get("Number") and "Def" in morph.get("Definite"):
-        return head
-    return None
+    return head.pos_ == "NOUN" and "Plur" in head.morph.get("Number") and "Def" in head.morph.get("Definite")
 
 
 def _coordinated(phrase: str, named: list[tuple[int, int, str]]) -> str | None:
