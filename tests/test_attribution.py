@@ -426,6 +426,21 @@ def test_nynorsk_seier_tag(nn: Language) -> None:
 
 
 @pytest.mark.parametrize(
+    ("language", "text", "speaker"),
+    [
+        ("nb", "Det var en lærer som sa at eleven hadde fått hjelp.", "en lærer"),
+        ("nb", "Politiet har avhørt et vitne som forteller at bilen kjørte fort.", "et vitne"),
+        ("nn", "Det var ein lærar som sa at eleven hadde fått hjelp.", "ein lærar"),
+    ],
+)
+def test_the_parse_gives_a_relative_clause_the_noun_it_describes_as_speaker(
+    language: str, text: str, speaker: str
+) -> None:
+    quote = only(kilde.load(language)(text)._.quotes)
+    assert text_of(quote.speaker) == speaker
+
+
+@pytest.mark.parametrize(
     ("text", "cue", "claim"),
     [
         ("Ifølgje politiet er ingen skadde i brannen.", "Ifølgje", "ingen skadde i brannen"),

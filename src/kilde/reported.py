@@ -33,7 +33,12 @@ from spacy.attrs import DEP, HEAD, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
-from kilde.attribution.parse import FORMAL_SUBJECT_DEPS, stranded_subject
+from kilde.attribution.parse import (
+    FORMAL_SUBJECT_DEPS,
+    RELATIVE_PRONOUNS,
+    relative_antecedent,
+    stranded_subject,
+)
 from kilde.component import (
     PACKAGED,
     LearnedComponent,
@@ -186,6 +191,11 @@ def _speaker_of(cue: Token, tag: bool = False) -> tuple[int, int] | None:
     # chain ("vart det fastsett at …").
     if cue.pos_ in CLAUSE_HEADS or cue.dep_ in VERB_CHAIN_DEPS:
         subject = _subject(cue, shared=not tag)
+        if subject is None or subject.lower_ in RELATIVE_PRONOUNS:
+            # "en nabo som sier …": the relative pronoun stands for the noun before it.
+            antecedent = relative_antecedent(cue)
+            if antecedent is not None:
+                return _mention(antecedent)
         if subject is None or subject.lower_ in FORMAL_SUBJECTS:
             subject = _source_phrase(cue) or subject
         return _mention(subject) if subject is not None else None

@@ -16,6 +16,10 @@ from kilde.text import (
 FORMAL_SUBJECT_DEPS = frozenset({"FSUBJ", "expl"})
 """``mener det er for seint``: a clause whose subject is the formal ``det`` is a clause too."""
 CLAUSAL_OBJECT_DEPS = frozenset({"DOBJ", "ccomp"})
+RELATIVE_CLAUSE_DEPS = frozenset({"ATR", "acl:relcl", "acl"})
+"""How a relative clause's verb hangs on the noun it describes (NDT's label and UD's)."""
+RELATIVE_PRONOUNS = frozenset({"som"})
+NOUN_POS = frozenset({"NOUN", "PROPN"})
 
 
 def _parsed_span(doc: Doc, phrase: tuple[int, int]) -> Span | None:
@@ -33,6 +37,30 @@ def before_verb(doc: Doc, phrase: tuple[int, int]) -> tuple[int, int]:
         if token.pos_ in ("VERB", "AUX"):
             return phrase[0], previous.idx + len(previous)
     return phrase
+
+
+def relative_antecedent(verb: Token) -> Token | None:
+    """The noun a relative clause's verb says something about: "en nabo som sier …" -> "nabo",
+    "Kari Holm, som mener …" -> "Kari". The relative pronoun is the clause's subject, and the
+    speaker is the noun it stands for; None when ``verb`` heads no relative clause."""
+    if verb.dep_ not in RELATIVE_CLAUSE_DEPS or verb.head == verb or verb.head.pos_ not in NOUN_POS:
+        return None
+    if not any(child.lower_ in RELATIVE_PRONOUNS and child.i < verb.i for child in verb.children):
+        return None
+    return verb.head
+
+
+def antecedent_range(antecedent: Token, verb: Token) -> tuple[int, int] | None:
+    """Characters of the phrase ``antecedent`` heads up to the relative clause of ``verb``."""
+    doc = antecedent.doc
+    end = verb.left_edge.i
+    while end > antecedent.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    start = antecedent.left_edge.i
+    if end <= start:
+        return None
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last)
 
 
 def subject_from_parse(cue: Span) -> tuple[int, int] | None:
@@ -58,6 +86,9 @@ def subject_from_parse(cue: Span) -> tuple[int, int] | None:
         # bekrefter politiet"): in V2 order the one behind the verb is the subject.
         if len(subjects) > 1 and subjects[-1].i > verb.i:
             subjects = [subjects[-1]]
+        antecedent = relative_antecedent(verb)
+        if antecedent is not None and all(child.lower_ in RELATIVE_PRONOUNS for child in subjects):
+            return antecedent_range(antecedent, verb)
         for child in subjects:
             subtree = list(child.subtree)
             if subtree[0].i <= cue.start < subtree[-1].i:
