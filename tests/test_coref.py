@@ -241,6 +241,13 @@ def test_two_people_who_speak_together_are_not_one_of_them(nb: Language) -> None
     assert both.entity_id != one.entity_id
 
 
+def test_han_is_not_two_people_named_together(nb: Language) -> None:
+    doc = nb("– Vi er klare, sier Hansen og Berg.\n– Det blir en lang kamp, sier han.")
+    both, one = quote_with(doc, "Vi er klare"), quote_with(doc, "lang kamp")
+    assert both.speaker_name == "Hansen og Berg"
+    assert one.entity_id != both.entity_id
+
+
 def test_a_plural_title_is_a_group_not_the_person_with_that_title(nn: Language) -> None:
     doc = nn(
         "Tokke-ordførar Per Nes er uroa.\n\n– Dette er alvorleg, seier Nes.\n\n"

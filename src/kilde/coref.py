@@ -717,8 +717,8 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
         # kjøpmann Ola Vik. Han har …"): a new person is what the next sentence goes on about.
         for salient_only in (True, False):
             for position, entity, salient in reversed(history[-LOOKBACK:]):
-                if entity.kind != "person":
-                    continue
+                if entity.kind != "person" or _is_coordination(entity.name):
+                    continue  # "han" is one person: not a thing, nor "Hansen og Berg"
                 if (
                     salient_only
                     and not salient
