@@ -21,6 +21,8 @@ from kilde.text import doc_has_parse
 
 NAME_POS = frozenset({"PROPN", "NOUN", "X"})
 """Parts of speech a word of a name may have: the tagger gives rare surnames as nouns."""
+NOUN_POS = frozenset({"NOUN", "PROPN"})
+"""Common nouns and names."""
 NOMINAL_POS = frozenset({"PROPN", "NOUN", "PRON", "X", "NUM"})
 """Parts of speech that can head a speaker phrase."""
 SUBJECT_DEPS = frozenset({"SUBJ", "nsubj", "nsubj:pass"})

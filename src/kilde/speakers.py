@@ -42,7 +42,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
-from kilde.names import SUBJECT_DEPS
+from kilde.names import NOUN_POS, SUBJECT_DEPS
 from kilde.text import Paragraph, Ranges, doc_has_parse, paragraphs
 from kilde.types import Quote, read_quotes, write_quotes
 
@@ -60,7 +60,6 @@ MAX_PHRASE_TOKENS = 6
 MAX_CANDIDATES = 24
 """Candidates per quote at most, the nearest kept (the corpus's quotes have 6.5 on average)."""
 SPEAKER_ENTITY_LABELS = frozenset({"PER", "ORG", "GPE_ORG", "GPE_LOC", "LOC", "PROD", "EVT"})
-NOUN_POS = frozenset({"NOUN", "PROPN"})
 PHRASE_LEFT_DEPS = frozenset({"DET", "ATR", "FLAT", "det", "amod", "compound", "nmod:poss", "flat:name"})
 """Words before a subject noun that belong to its phrase (NDT's labels and UD's)."""
 

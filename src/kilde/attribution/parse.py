@@ -8,7 +8,7 @@ import itertools
 
 from spacy.tokens import Doc, Span, Token
 
-from kilde.names import SUBJECT_DEPS
+from kilde.names import NOUN_POS, SUBJECT_DEPS
 from kilde.text import (
     doc_has_parse,
 )
@@ -19,7 +19,6 @@ CLAUSAL_OBJECT_DEPS = frozenset({"DOBJ", "ccomp"})
 RELATIVE_CLAUSE_DEPS = frozenset({"ATR", "acl:relcl", "acl"})
 """How a relative clause's verb hangs on the noun it describes (NDT's label and UD's)."""
 RELATIVE_PRONOUNS = frozenset({"som"})
-NOUN_POS = frozenset({"NOUN", "PROPN"})
 
 
 def _parsed_span(doc: Doc, phrase: tuple[int, int]) -> Span | None:
@@ -87,6 +86,7 @@ def subject_from_parse(cue: Span) -> tuple[int, int] | None:
         if len(subjects) > 1 and subjects[-1].i > verb.i:
             subjects = [subjects[-1]]
         antecedent = relative_antecedent(verb)
+        # No subject but the relative pronoun (UD's "som" is one, NDT's none): the noun it stands for.
         if antecedent is not None and all(child.lower_ in RELATIVE_PRONOUNS for child in subjects):
             return antecedent_range(antecedent, verb)
         for child in subjects:
