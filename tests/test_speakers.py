@@ -157,3 +157,42 @@ def test_candidates_know_the_interviewers_question_and_the_sentence_before() -> 
     by_text = {c.span.text: c.features for c in nlp.get_pipe("kilde_speakers").candidates(doc, quotes, last)}
     assert by_text["Han"]["subject_of_sentence_before|tagless=True"] == 1.0
     assert "subject_of_sentence_before|tagless=True" not in by_text["Per Lie"]
+
+
+def test_candidates_know_the_title_how_often_a_name_comes_and_a_first_person_quote() -> None:
+    text = (
+        "Ingrid Sæther vil bo i et fyrtårn\n"
+        "Ingrid Sæther har bodd i Bodø hele livet.\n"
+        "– Jeg hører mest på jazz.\n"
+        "Vivaldi er også bra om vinteren.\n"
+        "– Jeg løper litt hver morgen.\n"
+    )
+    nlp = pipeline(None)
+    doc = nlp(text)
+    quotes = read_quotes(doc)
+    ranker: SpeakerRanker = nlp.get_pipe("kilde_speakers")
+    first = {c.span.text: c.features for c in ranker.candidates(doc, quotes, 0)}
+    last = {c.span.text: c.features for c in ranker.candidates(doc, quotes, len(quotes) - 1)}
+    sæther = next(features for span, features in first.items() if "Sæther" in span)
+    assert sæther["in_title"] == 1.0 and sæther["first_person"] == 1.0
+    assert sæther["name_mentions"] > last["Vivaldi"]["name_mentions"] > 0
+    assert last["Vivaldi"]["in_title"] == 0.0
+    assert "ent=PER|first_person" in last["Vivaldi"]
+
+
+def test_the_keep_option_knows_whom_a_run_of_untagged_quotes_continues() -> None:
+    text = (
+        "Klare for sesongen\n"
+        "– Vi er klare for sesongen, sier trener Per Dahl.\n"
+        "– Laget har trent godt.\n"
+        "– Og keeperen er i storform.\n"
+    )
+    nlp = pipeline(None)
+    doc = nlp(text)
+    quotes = read_quotes(doc)
+    candidates = nlp.get_pipe("kilde_speakers").candidates(doc, quotes, len(quotes) - 1)
+    keep = keep_option([c.features for c in candidates])
+    assert keep["keep|previous_named_mentions"] > 0
+    assert keep["keep|previous_named_in_title"] == 0.0
+    by_text = {c.span.text: c.features for c in candidates}
+    assert any(features.get("named_before_mention") for features in by_text.values())

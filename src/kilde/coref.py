@@ -36,7 +36,7 @@ from kilde.component import (
 )
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
-from kilde.names import COORDINATED_DEPS, SUBJECT_DEPS, NameParse, without_genitive
+from kilde.names import COORDINATED_DEPS, NOUN_POS, SUBJECT_DEPS, NameParse, without_genitive
 from kilde.roles import RoleNouns
 from kilde.speaker_kinds import PACKAGED_MODEL, TASK, WEB_ADDRESS, is_acronym, relabel
 from kilde.text import Ranges, char_span, doc_has_parse, paragraphs, words
@@ -79,7 +79,6 @@ PLURAL = "pl"
 COORDINATION_GAP = re.compile(r"\s*(?:,|og|and|&)\s*")
 """What stands between two names of a coordination."""
 COORDINATION = re.compile(r",|&|\b(?:og|and)\b")
-GROUP_POS = frozenset({"NOUN", "PROPN"})
 GROUP_SENTENCES = 2
 """How many sentence starts back a plural pronoun looks for its group: its own and the one before."""
 
@@ -674,7 +673,7 @@ class SpeakerResolver(LearnedComponent, LexiconComponent):
             token = doc[i]
             if (
                 token.dep_ in SUBJECT_DEPS
-                and token.pos_ in GROUP_POS
+                and token.pos_ in NOUN_POS
                 and not direct_ranges.contains(token.idx)
                 and token.head.i < pronoun.start
             ):

@@ -613,10 +613,7 @@ def _skip(doc: Doc, k: int, end: int, words: frozenset[str], limit: int = 3) -> 
 
 def _is_question(doc: Doc, sent_start: int, sent_end: int) -> bool:
     """Whether the sentence ends in a question mark ("Skal vi ha …?" asks about plans)."""
-    for k in range(sent_end - 1, sent_start - 1, -1):
-        if not doc[k].is_space and doc[k].text not in "»”\"'":
-            return doc[k].text.endswith("?")
-    return False
+    return asks(doc[sent_start:sent_end].text.rstrip())
 
 
 def _sentence_bounds(doc: Doc, language: str) -> list[tuple[int, int]]:

@@ -10,7 +10,9 @@ own choice), scores each by where it stands and what it is with a linear model t
 corpus as a softmax over each quote's candidates (:class:`kilde.linear.LinearModel`,
 ``training/speakers/train.py``), and replaces the rules' mention when another candidate is more
 probable. Where the rules named no speaker, one more option competes: to keep none, so that the
-quote continues the previous quote's speaker (an interview's answers, a run of dash quotes).
+quote continues the previous quote's speaker (an interview's answers, a run of dash quotes). That
+option reads whom it would continue (the last speaker named before the quote: how often the text
+names it, whether its title does), so a run of answers can leave a passing name behind.
 
 It reads the trained parse and entities, so it does nothing in a pipeline without them
 (``--rules-only``) or without a model. It runs after ``kilde_attribution`` and before
@@ -23,6 +25,7 @@ import bisect
 import math
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
@@ -43,7 +46,7 @@ from kilde.component import (
 from kilde.lexicon import Lexicon
 from kilde.linear import LinearModel
 from kilde.names import NOUN_POS, SUBJECT_DEPS
-from kilde.text import Paragraph, Ranges, doc_has_parse, paragraphs
+from kilde.text import Paragraph, Ranges, doc_has_parse, paragraphs, words
 from kilde.types import Quote, read_quotes, write_quotes
 
 TASK = "speakers"
@@ -63,7 +66,7 @@ SPEAKER_ENTITY_LABELS = frozenset({"PER", "ORG", "GPE_ORG", "GPE_LOC", "LOC", "P
 PHRASE_LEFT_DEPS = frozenset({"DET", "ATR", "FLAT", "det", "amod", "compound", "nmod:poss", "flat:name"})
 """Words before a subject noun that belong to its phrase (NDT's labels and UD's)."""
 
-QUOTE_FEATURES = ("type=", "tagless", "rules_none")
+QUOTE_FEATURES = ("type=", "tagless", "rules_none", "first_person", "previous_named")
 """The candidates' features that describe the quote rather than the candidate."""
 SpeakerDecision = Callable[[Quote, list["Candidate"]], "Candidate | None"]
 """Given a quote and its candidates, the one to name as its speaker (None: keep the rules')."""
@@ -213,7 +216,10 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
         )
         window_end = min(lines.end_of(last_line + WINDOW_LINES_AFTER), quote.end_char + WINDOW_CHARS_AFTER)
         previous = quotes[index - 1] if index > 0 else None
-        context = _QuoteContext(quote, previous, view, first_line, last_line)
+        named_before = next((q.speaker for q in reversed(quotes[:index]) if q.speaker is not None), None)
+        context = _QuoteContext(
+            quote, previous, view, first_line, last_line, named_before, _first_person(quote)
+        )
         found: dict[tuple[int, int], Candidate] = {}
         spans = [
             pair for pair in view.phrases_within(window_start, window_end) if not quote.encloses(pair[1])
@@ -240,9 +246,16 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
         features[f"type={quote.type}"] = 1.0
         features["tagless"] = float(quote.cue is None)
         root = span.root
+        entity_label = span.label_ or root.ent_type_ or "none"
         features[f"pos={root.pos_}"] = 1.0
         features[f"dep={root.dep_}"] = 1.0
-        features[f"ent={span.label_ or root.ent_type_ or 'none'}"] = 1.0
+        features[f"ent={entity_label}"] = 1.0
+        if context.first_person:
+            # "Jeg …" is a person's (or a group's "vi"): rarely a place, a work or a thing.
+            features["first_person"] = 1.0
+            features[f"ent={entity_label}|first_person"] = 1.0
+            features[f"pos={root.pos_}|first_person"] = 1.0
+        features.update(context.named_before_features)
         if root.pos_ == "PRON":
             features[f"pronoun={root.lower_}"] = 1.0
         features["capitalised_words"] = math.log1p(sum(1 for t in span if t.text[:1].isupper()))
@@ -282,9 +295,13 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
                 features[f"subject_of_sentence_before|tagless={quote.cue is None}"] = 1.0
         name_words = [t.lower_ for t in span if t.pos_ == "PROPN"]
         if name_words:
-            # The person an interview or a portrait is about is named again and again.
-            mentions = max(context.view.name_mentions(word, quote.start_char) for word in name_words)
+            # The person an interview or a portrait is about is named again and again, and
+            # often in the title.
+            view = context.view
+            mentions = max(view.name_mentions(word, quote.start_char) for word in name_words)
             features["name_mentions_before"] = math.log1p(mentions)
+            features["name_mentions"] = math.log1p(max(view.name_mentions(word) for word in name_words))
+            features["in_title"] = float(any(word in view.title_words for word in name_words))
         if quote.cue is not None:
             cue = quote.cue
             features["cue_distance"] = math.log1p(
@@ -305,6 +322,13 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
                 features["previous_speaker_mention"] = 1.0
             elif previous_words & {t.lower_ for t in span if t.is_alpha and t.text[:1].isupper()}:
                 features["shares_previous_speaker_name"] = 1.0
+        named_before = context.named_before
+        if named_before is not None and (previous is None or previous.speaker is None):
+            # A run of untagged quotes goes on from the last speaker named before it.
+            if _overlap(span, named_before):
+                features["named_before_mention"] = 1.0
+            elif _capitalised_words(named_before) & _capitalised_words(span):
+                features["shares_named_before_name"] = 1.0
         return features
 
 
@@ -322,6 +346,8 @@ class _DocView:
     """Each token's sentence number."""
     name_positions: dict[str, list[int]]
     """Where each proper noun (lower-cased) stands, in text order."""
+    title_words: frozenset[str]
+    """The words of the text's first line (lower-cased): a title names whom the story is about."""
 
     @classmethod
     def of(cls, doc: Doc, quotes: Sequence[Quote], pronouns: Collection[str]) -> _DocView:
@@ -340,18 +366,21 @@ class _DocView:
         names: dict[str, list[int]] = {}
         for lower, idx in columns[columns[:, 2] == strings["PROPN"]][:, 3:5].tolist():
             names.setdefault(strings[lower], []).append(idx)
+        lines = _Lines(paragraphs(doc, skip_boilerplate=False))
         return cls(
-            _Lines(paragraphs(doc, skip_boilerplate=False)),
+            lines,
             phrases,
             [span.start_char for _, span in phrases],
             Ranges((part.start_char, part.end_char) for quote in quotes for part in quote.content),
             numpy.cumsum(starts).tolist(),
             names,
+            frozenset(word.lower() for word in words(lines.text_of(0))),
         )
 
-    def name_mentions(self, word: str, before_char: int) -> int:
-        """How often the proper noun ``word`` stands before ``before_char``."""
-        return bisect.bisect_left(self.name_positions.get(word, []), before_char)
+    def name_mentions(self, word: str, before_char: int | None = None) -> int:
+        """How often the proper noun ``word`` stands in the text, or before ``before_char``."""
+        positions = self.name_positions.get(word, [])
+        return len(positions) if before_char is None else bisect.bisect_left(positions, before_char)
 
     def phrases_within(self, start_char: int, end_char: int) -> list[tuple[str, Span]]:
         first = bisect.bisect_left(self.phrase_starts, start_char)
@@ -384,6 +413,24 @@ class _QuoteContext:
     view: _DocView
     first_line: int
     last_line: int
+    named_before: Span | None
+    """The speaker mention of the last quote before this one that has one."""
+    first_person: bool
+    """The quote's content speaks in the first person."""
+
+    @cached_property
+    def named_before_features(self) -> dict[str, float]:
+        """What the quote's candidates and keep option read of :attr:`named_before`, whom an
+        untagged quote continues: how often the text names it, and whether its title does."""
+        if self.named_before is None:
+            return {"previous_named_none": 1.0}
+        name_words = [t.lower_ for t in self.named_before if t.pos_ == "PROPN"]
+        if not name_words:
+            return {"previous_named_unnamed": 1.0}
+        return {
+            "previous_named_mentions": math.log1p(max(self.view.name_mentions(w) for w in name_words)),
+            "previous_named_in_title": float(any(w in self.view.title_words for w in name_words)),
+        }
 
     @property
     def lines(self) -> _Lines:
@@ -418,6 +465,15 @@ class _Lines:
 def _distance(span: Span, quote: Quote) -> int:
     """Characters between a phrase and a quote's content (0 when it stands between its parts)."""
     return max(0, quote.start_char - span.end_char, span.start_char - quote.end_char)
+
+
+def _first_person(quote: Quote) -> bool:
+    """Whether a quote's content holds a first-person pronoun (by the tagger's morphology)."""
+    return any(t.pos_ == "PRON" and "1" in t.morph.get("Person") for part in quote.content for t in part)
+
+
+def _capitalised_words(span: Span) -> set[str]:
+    return {t.lower_ for t in span if t.is_alpha and t.text[:1].isupper()}
 
 
 def _overlap(a: Span, b: Span) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 # training/learned_models.py: the command line the learned models share.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -82,6 +82,21 @@ def _is_right(candidate: Candidate, gold: GoldQuote) -> bool:
     return speaker_right(span.text, gold.speaker, gold.speaker_aliases, gold.speaker_kind)
 
 
+def _continues(named_before: Span | None, before: GoldQuote | None, gold: GoldQuote) -> bool:
+    """Whether a quote without a speaker mention is right to continue the speaker before it.
+
+    kilde gives such a quote the speaker of the last quote before it that names one, so the
+    quote is right when that mention names its annotated speaker: a run of answers after a
+    wrong speaker stays wrong, and the ranker learns to break it. Where that mention is a
+    pronoun (resolved later, by coreference), when the annotated speakers of the quote and the
+    one before it agree."""
+    if named_before is not None and named_before.text.lower() not in PRONOUNS:
+        return speaker_right(named_before.text, gold.speaker, gold.speaker_aliases, gold.speaker_kind)
+    return before is not None and speaker_right(
+        before.speaker, gold.speaker, gold.speaker_aliases, gold.speaker_kind
+    )
+
+
 def groups_of(annotation: Annotation, fold: int, nlp: Language) -> list[Group]:
     text = load_source(annotation.source_set, annotation.id).text
     doc: Doc = make_doc(nlp, text)
@@ -92,21 +107,20 @@ def groups_of(annotation: Annotation, fold: int, nlp: Language) -> list[Group]:
     ranker: SpeakerRanker = nlp.get_pipe("kilde_speakers")  # type: ignore[assignment]
     out: list[Group] = []
     previous: list[GoldQuote | None] = [None]
+    named: list[Span | None] = [None]
 
     def answer(quote: Quote, candidates: list[Candidate]) -> None:
         gold = matching_gold(quote, annotation.quotes)
         before, previous[0] = previous[0], gold
+        named_before = named[0]
+        if quote.speaker is not None:
+            named[0] = quote.speaker
         if gold is None or gold.speaker is None or not candidates:
             return None
         labels = [_is_right(c, gold) for c in candidates]
         rules = [label for c, label in zip(candidates, labels, strict=True) if c.rules_choice]
         if quote.speaker is None:
-            # No mention: the quote continues the previous quote's speaker, right when the
-            # annotated speakers of the two agree.
-            continues = before is not None and speaker_right(
-                before.speaker, gold.speaker, gold.speaker_aliases, gold.speaker_kind
-            )
-            rules = [continues]
+            rules = [_continues(named_before, before, gold)]
         out.append(Group(fold, [c.features for c in candidates], labels, any(rules)))
         return None
 
