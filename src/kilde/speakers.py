@@ -320,7 +320,7 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
             previous_words = {t.lower_ for t in previous.speaker if t.is_alpha}
             if _overlap(span, previous.speaker):
                 features["previous_speaker_mention"] = 1.0
-            elif previous_words & {t.lower_ for t in span if t.is_alpha and t.text[:1].isupper()}:
+            elif previous_words & _capitalised_words(span):
                 features["shares_previous_speaker_name"] = 1.0
         named_before = context.named_before
         if named_before is not None and (previous is None or previous.speaker is None):
