@@ -51,8 +51,9 @@ from kilde.types import Quote, read_quotes, write_quotes
 
 TASK = "speakers"
 PACKAGED_MODEL = Path(__file__).parent / "models" / "speakers.json"
-WINDOW_LINES_BEFORE = 3
-"""Lines before a quote's first line in which a candidate may stand."""
+WINDOW_LINES_BEFORE = 5
+"""Lines before a quote's first line in which a candidate may stand (five rather than three: an
+interview's subject is often named a question and an answer or two before; docs/models.md)."""
 WINDOW_LINES_AFTER = 1
 """Lines after a quote's last line in which a candidate may stand."""
 WINDOW_CHARS_BEFORE = 1_000
