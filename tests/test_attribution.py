@@ -239,6 +239,23 @@ def test_colon_frame_ending_the_paragraph_before_a_dash_quote(nb: Language) -> N
     assert text_of(quote.speaker) == "Havnesjef Ola Brekke"
 
 
+def test_a_colon_frame_that_reports_a_claim_is_an_indirect_quote_too(nb: Language) -> None:
+    # "X mener at …:" states X's view and introduces the words that follow: two attributions.
+    text = "Rektor Kari Dahl mener skolen har fått for lite penger:\n\n– Vi har kuttet i tre år nå."
+    indirect, direct = analyse(nb, text)
+    assert (indirect.type, content(indirect)) == ("indirect", "skolen har fått for lite penger")
+    assert text_of(indirect.speaker) == "Rektor Kari Dahl"
+    assert (direct.type, content(direct)) == ("direct", "Vi har kuttet i tre år nå")
+    assert text_of(direct.cue) == text_of(indirect.cue) == "mener"
+    assert text_of(direct.speaker) == "Rektor Kari Dahl"
+
+
+def test_a_colon_frame_without_a_claim_frames_only_the_quote_after_it(nb: Language) -> None:
+    quote = only(analyse(nb, "Politimester Ola Berg sa til NRK:\n\n– Vi har ingen mistenkte."))
+    assert quote.type == "direct"
+    assert text_of(quote.speaker) == "Politimester Ola Berg"
+
+
 def test_a_subject_the_parse_reads_as_an_adverbial_before_det_slik() -> None:
     # The parser takes "det" in "sa det slik" for a formal subject and the real subject for an
     # adverbial: the frame still names the subject (the trained pipeline).

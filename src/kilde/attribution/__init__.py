@@ -123,7 +123,9 @@ class AttributionFinder(LexiconComponent):
                     quote.addressee = quote.addressee or span_of(doc, tag.addressee)
             elif not quote.heading:
                 used = self._frame_for_untagged(doc, quote, para, paras)
-                if used is not None:
+                # A colon frame may also state a claim of its own ("X mener skolen har fått for
+                # lite penger:"): its cue stays open for the indirect quotes below.
+                if used is not None and not text[used : quote.start_char].rstrip(' «“"–—-\n').endswith(":"):
                     used_cues.add(used)
             elif para.index > 0:
                 # "Faren:" / "– Ja." in a dialogue: a short line under a speaker label is no heading.
