@@ -294,15 +294,14 @@ class SpeakerRanker(LearnedComponent, LexiconComponent):
             if sentences_before == 1 and root.dep_ in SUBJECT_DEPS:
                 # "Han forklarer hvorfor. – …": the sentence before the quote is about its speaker.
                 features[f"subject_of_sentence_before|tagless={quote.cue is None}"] = 1.0
-        name_words = [t.lower_ for t in span if t.pos_ == "PROPN"]
+        name_words = _name_words(span)
         if name_words:
             # The person an interview or a portrait is about is named again and again, and
             # often in the title.
             view = context.view
-            mentions = max(view.name_mentions(word, quote.start_char) for word in name_words)
-            features["name_mentions_before"] = math.log1p(mentions)
-            features["name_mentions"] = math.log1p(max(view.name_mentions(word) for word in name_words))
-            features["in_title"] = float(any(word in view.title_words for word in name_words))
+            features["name_mentions_before"] = math.log1p(view.most_mentions(name_words, quote.start_char))
+            features["name_mentions"] = math.log1p(view.most_mentions(name_words))
+            features["in_title"] = float(view.in_title(name_words))
         if quote.cue is not None:
             cue = quote.cue
             features["cue_distance"] = math.log1p(
@@ -383,6 +382,15 @@ class _DocView:
         positions = self.name_positions.get(word, [])
         return len(positions) if before_char is None else bisect.bisect_left(positions, before_char)
 
+    def most_mentions(self, words: Sequence[str], before_char: int | None = None) -> int:
+        """:meth:`name_mentions` of the most often named of a name's ``words`` ("Kari Dahl" is
+        often "Dahl" alone)."""
+        return max(self.name_mentions(word, before_char) for word in words)
+
+    def in_title(self, words: Collection[str]) -> bool:
+        """Whether the title line names any of ``words``."""
+        return any(word in self.title_words for word in words)
+
     def phrases_within(self, start_char: int, end_char: int) -> list[tuple[str, Span]]:
         first = bisect.bisect_left(self.phrase_starts, start_char)
         last = bisect.bisect_left(self.phrase_starts, end_char)
@@ -425,12 +433,12 @@ class _QuoteContext:
         untagged quote continues: how often the text names it, and whether its title does."""
         if self.named_before is None:
             return {"previous_named_none": 1.0}
-        name_words = [t.lower_ for t in self.named_before if t.pos_ == "PROPN"]
+        name_words = _name_words(self.named_before)
         if not name_words:
             return {"previous_named_unnamed": 1.0}
         return {
-            "previous_named_mentions": math.log1p(max(self.view.name_mentions(w) for w in name_words)),
-            "previous_named_in_title": float(any(w in self.view.title_words for w in name_words)),
+            "previous_named_mentions": math.log1p(self.view.most_mentions(name_words)),
+            "previous_named_in_title": float(self.view.in_title(name_words)),
         }
 
     @property
@@ -471,6 +479,11 @@ def _distance(span: Span, quote: Quote) -> int:
 def _first_person(quote: Quote) -> bool:
     """Whether a quote's content holds a first-person pronoun (by the tagger's morphology)."""
     return any(t.pos_ == "PRON" and "1" in t.morph.get("Person") for part in quote.content for t in part)
+
+
+def _name_words(span: Span) -> list[str]:
+    """The lower-case proper-noun words of a phrase, the words :class:`_DocView` counts."""
+    return [t.lower_ for t in span if t.pos_ == "PROPN"]
 
 
 def _capitalised_words(span: Span) -> set[str]:
