@@ -536,6 +536,30 @@ def test_impersonal_cue_with_a_fronted_source(nn: Language) -> None:
     assert text_of(quote.speaker) == "ei fråsegn"
 
 
+@pytest.mark.parametrize(
+    ("language", "text", "speaker"),
+    [
+        (
+            "nn",
+            "Utvalet la fram rapporten sin i mai. Det heitte vidare at kommunane må få meir ansvar.",
+            "rapporten",
+        ),
+        (
+            "nb",
+            "Regjeringen la fram en stortingsmelding. Her heter det at alle skoler skal ha en bibliotekar.",
+            "stortingsmelding",
+        ),
+    ],
+)
+def test_an_impersonal_report_cites_the_document_the_sentence_before_names(
+    language: str, text: str, speaker: str
+) -> None:
+    # "Her heiter det at …" points back; the parse (trained pipeline) tells the formal subject.
+    quote = only(analyse(kilde.load(language), text))
+    assert quote.type == "indirect"
+    assert text_of(quote.speaker) == speaker
+
+
 def test_coordinated_verb_after_a_name_and_a_past_tense_verb(nb: Language) -> None:
     quote = only(analyse(nb, "Lie ringte ordføreren og sa at brua må stenges."))
     assert content(quote) == "brua må stenges"

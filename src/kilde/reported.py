@@ -36,6 +36,8 @@ from spacy.tokens import Doc, Token
 from kilde.attribution.parse import (
     FORMAL_SUBJECT_DEPS,
     RELATIVE_PRONOUNS,
+    cited_document,
+    document_nouns,
     relative_antecedent,
     stranded_subject,
 )
@@ -387,6 +389,7 @@ class ReportedSpeech(LearnedComponent, LexiconComponent):
 
     def __post_init__(self) -> None:
         self.cue_words = CueWords.from_lexicon(self.lexicon)
+        self.documents = document_nouns(self.lexicon)
 
     def __call__(self, doc: Doc) -> Doc:
         model = self.model
@@ -403,6 +406,9 @@ class ReportedSpeech(LearnedComponent, LexiconComponent):
         for _, candidate in sorted(accepted, key=lambda pair: -pair[0]):
             if Ranges(taken).overlaps(candidate.start_char, candidate.end_char):
                 continue
+            cited = cited_document(candidate.cue, self.documents) if candidate.speaker is None else None
+            if cited is not None:
+                candidate = replace(candidate, speaker=(cited.i, cited.i + 1))
             quote = to_quote(doc, candidate)
             if quote is not None:
                 quotes.append(quote)

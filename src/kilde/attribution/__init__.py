@@ -37,7 +37,7 @@ from kilde.attribution.complements import (
     truncate,
 )
 from kilde.attribution.mentions import Mentions
-from kilde.attribution.parse import before_verb, is_subject_noun_of
+from kilde.attribution.parse import before_verb, cited_document, document_nouns, is_subject_noun_of
 from kilde.attribution.tags import Tag, Tags
 from kilde.attribution.turns import SpeakerLabels
 from kilde.attribution.words import AttributionWords
@@ -90,6 +90,7 @@ class AttributionFinder(LexiconComponent):
 
     def __post_init__(self) -> None:
         self.words = AttributionWords.from_lexicon(self.lexicon)
+        self.documents = document_nouns(self.lexicon)
         self.speaker_labels = SpeakerLabels(self.words.roles, frozenset(self.lexicon.first_names))
         self.mentions = Mentions(self.words)
         self.tags = Tags(self.words, self.mentions)
@@ -395,9 +396,13 @@ class AttributionFinder(LexiconComponent):
                 return None
             return _tagged_quote(doc, (previous[0], strip_end(text, *previous)), cue, tag)
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …";
-        # an impersonal cue names its source in a fronted phrase: "I rapporten går det fram at …".
-        subject = self._impersonal_source(text, start, cue) or self.mentions.subject_before(
-            doc, start, cue, quotes, sentence_start
+        # an impersonal cue names its source in a fronted phrase: "I rapporten går det fram at …",
+        # or points back to the document the sentence before names: "Her heiter det at …".
+        cited = cited_document(doc[cue.start], self.documents)
+        subject = (
+            self._impersonal_source(text, start, cue)
+            or ((cited.idx, cited.idx + len(cited.text)) if cited is not None else None)
+            or self.mentions.subject_before(doc, start, cue, quotes, sentence_start)
         )
         if subject is None:
             if re.search(r"\bsom(?:\s+\w+)?\s*$", text[start : cue.start_char]):

@@ -8,7 +8,9 @@ import itertools
 
 from spacy.tokens import Doc, Span, Token
 
+from kilde.lexicon import Lexicon
 from kilde.names import NOUN_POS, SUBJECT_DEPS
+from kilde.roles import RoleNouns
 from kilde.text import (
     doc_has_parse,
 )
@@ -19,6 +21,40 @@ CLAUSAL_OBJECT_DEPS = frozenset({"DOBJ", "ccomp"})
 RELATIVE_CLAUSE_DEPS = frozenset({"ATR", "acl:relcl", "acl"})
 """How a relative clause's verb hangs on the noun it describes (NDT's label and UD's)."""
 RELATIVE_PRONOUNS = frozenset({"som"})
+
+
+def document_nouns(lexicon: Lexicon) -> RoleNouns:
+    """The nouns that name a citable document (``lang/<nb|nn>/document_nouns.txt``), in any
+    number and definiteness (``vedtektene``, ``rapportar``)."""
+    endings = {*lexicon.definite_suffixes, *lexicon.plural_endings}
+    return RoleNouns(lexicon.document_nouns, tuple(sorted(endings, key=len, reverse=True)))
+
+
+def cited_document(cue: Token, documents: RoleNouns) -> Token | None:
+    """The noun of the document an impersonal report cites by pointing back:
+    ``… i dei nye vedtektene. Her heiter det at …``, ``Det heitte vidare at …``.
+
+    Only where the cue has the formal subject and nothing but adverbs, pronouns and
+    conjunctions stand before it in its sentence (a fronted ``I rapporten`` names its source
+    itself); the mention is the last noun of the sentence before that ``documents`` takes."""
+    doc = cue.doc
+    if not doc_has_parse(doc) or not any(child.dep_ in FORMAL_SUBJECT_DEPS for child in cue.children):
+        return None
+    sentence = cue.sent
+    fronted = doc[sentence.start : cue.i]
+    if any(t.pos_ not in ("ADV", "PRON", "CCONJ") and not t.is_space for t in fronted):
+        return None
+    # The sentence before, past a line break the segmenter kept as a sentence of its own.
+    before = sentence.start
+    while before > 0:
+        previous = doc[before - 1].sent
+        if any(not t.is_space for t in previous):
+            for token in reversed(previous):
+                if token.pos_ == "NOUN" and documents.matches(token.lower_):
+                    return token
+            return None
+        before = previous.start
+    return None
 
 
 def _parsed_span(doc: Doc, phrase: tuple[int, int]) -> Span | None:
