@@ -14,8 +14,9 @@ rapporten``), and a subject the parser hangs on the cue opens the clause it belo
 Each structure is a :class:`Candidate`. A :class:`kilde.linear.LinearModel` trained on the
 reported-speech corpus (``training/reported/train.py``) reads its words, the parse around it
 and the cue lexicons, and the stage keeps the candidates it accepts where no other quote lies,
-with the subject (or the possessor, or the noun of ``i rapporten``) as the speaker mention for
-``kilde_speakers`` to confirm or replace. Two further kinds of structure were tried and left
+with the subject (or the possessor, or the noun of ``i rapporten``, or for ``Her heiter det at …``
+the document the sentence before names) as the speaker mention for ``kilde_speakers`` to confirm
+or replace. Two further kinds of structure were tried and left
 out: noun-phrase objects (``avviste kravet``) and clauses a phrase qualifies (``Ifølge X er
 …``); on the corpus folds they added nothing the rules did not have, at two fifths of the
 stage's time (``docs/models.md``).
