@@ -16,10 +16,9 @@ reported-speech corpus (``training/reported/train.py``) reads its words, the par
 and the cue lexicons, and the stage keeps the candidates it accepts where no other quote lies,
 with the subject (or the possessor, or the noun of ``i rapporten``, or for ``Her heiter det at …``
 the document the sentence before names) as the speaker mention for ``kilde_speakers`` to confirm
-or replace. Two further kinds of structure were tried and left
-out: noun-phrase objects (``avviste kravet``) and clauses a phrase qualifies (``Ifølge X er
-…``); on the corpus folds they added nothing the rules did not have, at two fifths of the
-stage's time (``docs/models.md``).
+or replace. Two further kinds of structure were tried and left out: noun-phrase objects
+(``avviste kravet``) and clauses a phrase qualifies (``Ifølge X er …``); on the corpus folds they
+added nothing the rules did not have, at two fifths of the stage's time (``docs/models.md``).
 """
 
 from __future__ import annotations

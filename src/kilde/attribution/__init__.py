@@ -203,6 +203,11 @@ class AttributionFinder(LexiconComponent):
             return None
         return trim(text, impersonal.start("source"), impersonal.end("source"))
 
+    def _cited_document(self, doc: Doc, cue: Span) -> tuple[int, int] | None:
+        """The document an impersonal cue points back to (:func:`cited_document`), as characters."""
+        cited = cited_document(doc[cue.start], self.documents)
+        return None if cited is None else (cited.idx, cited.idx + len(cited.text))
+
     def _names_a_source(self, subject: Token) -> bool:
         """A proper name, a named entity or a role noun ("lagmannsretten", "ordføraren")."""
         if subject.pos_ == "PROPN" or subject.ent_type_ in ("PER", "ORG", "GPE_ORG"):
@@ -398,10 +403,9 @@ class AttributionFinder(LexiconComponent):
         # 3. "X sier (til Y) at …" or, after a fronted adverbial, "I går sa X at …";
         # an impersonal cue names its source in a fronted phrase: "I rapporten går det fram at …",
         # or points back to the document the sentence before names: "Her heiter det at …".
-        cited = cited_document(doc[cue.start], self.documents)
         subject = (
             self._impersonal_source(text, start, cue)
-            or ((cited.idx, cited.idx + len(cited.text)) if cited is not None else None)
+            or self._cited_document(doc, cue)
             or self.mentions.subject_before(doc, start, cue, quotes, sentence_start)
         )
         if subject is None:
