@@ -13,6 +13,8 @@ from spacy.language import Language
 import kilde
 import kilde.lang.nynorsk  # registers spacy.blank("nn")
 import kilde.pipeline  # registers the kilde factories
+from kilde.attribution.parse import cited_document, document_nouns
+from kilde.lexicon import Lexicon
 from kilde.types import Quote
 
 # Only the stages under test, after the sentencizer (see conftest.py).
@@ -558,6 +560,29 @@ def test_an_impersonal_report_cites_the_document_the_sentence_before_names(
     quote = only(analyse(kilde.load(language), text))
     assert quote.type == "indirect"
     assert text_of(quote.speaker) == speaker
+
+
+def test_only_a_cue_with_nothing_fronted_points_back_to_a_document() -> None:
+    documents = document_nouns(Lexicon.load("nn"))
+    nlp = kilde.load("nn")
+
+    def cited(text: str, cue: str) -> str | None:
+        doc = nlp(text)
+        found = cited_document(next(t for t in doc if t.text == cue), documents)
+        return None if found is None else found.text
+
+    # Past the line break the segmenter keeps as a sentence of its own.
+    assert (
+        cited("Fylket sende ut eit notat i går.\nHer heiter det at bussen skal gå oftare.", "heiter")
+        == "notat"
+    )
+    # A fronted phrase names the time, not a document to point back to.
+    assert (
+        cited("Fylket sende ut eit notat i går.\nI fjor heitte det at bussen skulle gå oftare.", "heitte")
+        is None
+    )
+    # The sentence before names no document.
+    assert cited("Fylket hadde møte i går.\nHer heiter det at bussen skal gå oftare.", "heiter") is None
 
 
 def test_coordinated_verb_after_a_name_and_a_past_tense_verb(nb: Language) -> None:
